@@ -1,0 +1,64 @@
+"""Validate the effective spec and generate the ``eaccounting_api`` package from it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+CONFIG = REPO / "spec" / "generator.yaml"
+TEMPLATES = REPO / "spec" / "templates"
+
+
+def validation_errors(spec: Mapping[str, Any]) -> list[str]:
+    """Every openapi-spec-validator error, as one line each."""
+    from openapi_spec_validator import OpenAPIV31SpecValidator
+
+    return [
+        f"{'/'.join(str(p) for p in error.absolute_path) or '<root>'}: {error.message}"
+        for error in OpenAPIV31SpecValidator(spec).iter_errors()
+    ]
+
+
+def generate(spec_path: Path, out: Path) -> list[str]:
+    """Generate the package into ``out`` from scratch; return the generator's warnings.
+
+    The effective spec is shipped inside the package as ``openapi.json`` so the installed library
+    (the emulator, the harness) can read the operations without this repository.
+    """
+    if out.exists():
+        shutil.rmtree(out)
+    bin_dir = Path(sys.executable).parent
+    command = [
+        str(bin_dir / "openapi-python-client"),
+        "generate",
+        "--path",
+        str(spec_path),
+        "--config",
+        str(CONFIG),
+        "--meta",
+        "none",
+        "--output-path",
+        str(out),
+    ]
+    if TEMPLATES.is_dir():
+        command += ["--custom-template-path", str(TEMPLATES)]
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=REPO)
+    if result.returncode != 0:
+        raise RuntimeError(f"openapi-python-client failed:\n{result.stdout}\n{result.stderr}")
+    shutil.copyfile(spec_path, out / "openapi.json")
+    return _warnings(result.stdout + result.stderr)
+
+
+def _warnings(output: str) -> list[str]:
+    # The generator prints a "Warning(s) encountered" section followed by one block per problem.
+    if "Warning(s) encountered" not in output:
+        return []
+    tail = output.split("Warning(s) encountered", 1)[1]
+    return [block.strip() for block in tail.split("\n\n") if block.strip()]

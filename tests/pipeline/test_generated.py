@@ -1,0 +1,76 @@
+"""The generated package: complete, importable, and the same bytes every time."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import pkgutil
+from pathlib import Path
+from typing import Any
+
+import eaccounting_api.api
+
+from spec.documents import dump_json, load_yaml
+from spec.generate import generate
+from spec.overlays import apply_overlays
+
+from ..conftest import REPO, SHARED_SPEC
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+
+
+def endpoint_modules() -> list[str]:
+    return [
+        m.name
+        for m in pkgutil.walk_packages(eaccounting_api.api.__path__, "eaccounting_api.api.")
+        if not m.ispkg
+    ]
+
+
+def test_every_operation_has_an_importable_endpoint_module(effective_spec: dict[str, Any]) -> None:
+    modules = endpoint_modules()
+    assert len(modules) == 227
+    ids = {op["operationId"] for item in effective_spec["paths"].values() for op in item.values()}
+    assert {m.rsplit(".", 1)[1] for m in modules} == ids
+    for name in modules:
+        module = importlib.import_module(name)
+        for function in ("sync_detailed", "asyncio_detailed", "sync", "asyncio"):
+            assert callable(getattr(module, function)), f"{name}.{function}"
+
+
+def test_modules_are_grouped_by_tag() -> None:
+    assert "eaccounting_api.api.customers.list_customers" in endpoint_modules()
+    assert "eaccounting_api.api.customer_invoice_drafts.convert_customer_invoice_draft" in (
+        endpoint_modules()
+    )
+
+
+def test_the_package_ships_the_effective_spec() -> None:
+    shipped = REPO / "generated" / "eaccounting_api" / "openapi.json"
+    assert shipped.read_bytes() == (REPO / "generated" / "openapi.json").read_bytes()
+
+
+def test_overlaying_twice_gives_identical_bytes() -> None:
+    raw = load_yaml(SHARED_SPEC / "eaccounting-v2.2026-02.yaml")
+    first, _ = apply_overlays(raw)
+    second, _ = apply_overlays(raw)
+    assert dump_json(first) == dump_json(second)
+    assert dump_json(first) == (REPO / "generated" / "openapi.json").read_text(encoding="utf-8")
+
+
+def test_two_generations_from_scratch_are_byte_identical(tmp_path: Path) -> None:
+    spec = REPO / "generated" / "openapi.json"
+    assert generate(spec, tmp_path / "a" / "eaccounting_api") == []
+    assert generate(spec, tmp_path / "b" / "eaccounting_api") == []
+    first = tree_digest(tmp_path / "a" / "eaccounting_api")
+    assert first == tree_digest(tmp_path / "b" / "eaccounting_api")
+    assert first == tree_digest(REPO / "generated" / "eaccounting_api")
+    assert len([f for f in first if f.endswith(".py")]) > 500
+    assert json.loads((tmp_path / "a" / "eaccounting_api" / "openapi.json").read_text())
