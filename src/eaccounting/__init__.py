@@ -1,0 +1,80 @@
+"""Typed Python client for the Visma eAccounting / Spiris API v2.
+
+    import eaccounting
+
+    with eaccounting.Client(client_id=..., client_secret=...,
+                            token_store=eaccounting.FileTokenStore("token.json")) as client:
+        for customer in client.customers.iterate(filter=eaccounting.F("IsActive") == True):
+            print(customer.name)
+
+The generated models and operations (``eaccounting_api``) are imported on first use only.
+"""
+
+from __future__ import annotations
+
+from ._client import AsyncClient, Client
+from .auth import AuthorizationRequest, TokenEndpointError, TokenPersistenceError
+from .environments import Environment
+from .errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    EAccountingError,
+    FieldError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ReconsentRequiredError,
+    ServerError,
+    ValidationError,
+)
+from .odata import F, Field, Filter, OrderBy
+from .paging import AsyncPager, Page, SyncPager
+from .ratelimit import RateLimiter
+from .retries import RetryPolicy
+from .sync import achanged_since, changed_since
+from .tokens import FileTokenStore, MemoryTokenStore, Token, TokenStore
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AsyncClient",
+    "AsyncPager",
+    "AuthenticationError",
+    "AuthorizationRequest",
+    "BadRequestError",
+    "Client",
+    "ConflictError",
+    "EAccountingError",
+    "Environment",
+    "F",
+    "Field",
+    "FieldError",
+    "FileTokenStore",
+    "Filter",
+    "MemoryTokenStore",
+    "NotFoundError",
+    "OrderBy",
+    "Page",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RateLimiter",
+    "ReconsentRequiredError",
+    "RetryPolicy",
+    "ServerError",
+    "SyncPager",
+    "Token",
+    "TokenEndpointError",
+    "TokenPersistenceError",
+    "TokenStore",
+    "ValidationError",
+    "__version__",
+    "achanged_since",
+    "changed_since",
+]

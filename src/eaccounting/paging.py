@@ -1,0 +1,225 @@
+"""Paging over Visma's ``{"Meta": {...}, "Data": [...]}`` envelope.
+
+``$page`` is 1-based and ``$pagesize`` defaults to 50. Iteration stops after
+``Meta.TotalNumberOfPages`` (and after the first page when that is 0, which an empty result
+returns). With ``prefetch=n`` the pager fetches up to ``n`` further pages concurrently (threads
+for the sync client, tasks for the async one) and still yields them in page order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from .errors import ValidationError
+
+__all__ = [
+    "DEFAULT_PAGE_SIZE",
+    "MAX_PAGE_SIZE",
+    "AsyncPager",
+    "Page",
+    "SyncPager",
+    "parse_page",
+    "validate_page_size",
+]
+
+T = TypeVar("T")
+
+DEFAULT_PAGE_SIZE = 50
+#: Visma documents no maximum; this is the client's bound (override per client).
+MAX_PAGE_SIZE = 1000
+
+
+@attrs.frozen
+class Page(Generic[T]):
+    """One page of a list operation, with the envelope's metadata."""
+
+    items: list[T]
+    page: int
+    page_size: int
+    total_pages: int
+    total_results: int
+    server_time_utc: str | None = None
+    raw: Any = attrs.field(default=None, repr=False, eq=False)
+
+    def has_next_page(self) -> bool:
+        return self.page < self.total_pages
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def validate_page_size(page_size: object, *, maximum: int = MAX_PAGE_SIZE) -> int:
+    """``page_size`` if it is an int in 1..maximum, else a ValidationError naming it."""
+    if isinstance(page_size, bool) or not isinstance(page_size, int):
+        raise ValidationError(
+            f"page_size={page_size!r} must be an integer between 1 and {maximum}",
+            field="page_size",
+        )
+    if not 1 <= page_size <= maximum:
+        raise ValidationError(
+            f"page_size={page_size!r} must be between 1 and {maximum}", field="page_size"
+        )
+    return page_size
+
+
+def _validate_page(page: object) -> int:
+    if isinstance(page, bool) or not isinstance(page, int) or page < 1:
+        raise ValidationError(f"page={page!r} must be an integer >= 1 (pages are 1-based)")
+    return page
+
+
+def _get(mapping: dict[str, Any], name: str) -> Any:
+    if name in mapping:
+        return mapping[name]
+    lowered = name.lower()
+    for key, value in mapping.items():
+        if key.lower() == lowered:
+            return value
+    return None
+
+
+def _int(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def parse_page(
+    body: Any, parse_item: Callable[[Any], T], *, page: int = 1, page_size: int = 0
+) -> Page[T]:
+    """Parse a ``Meta``/``Data`` envelope (key case ignored). A bare list is one whole page."""
+    if isinstance(body, list):
+        items = [parse_item(x) for x in body]
+        return Page(items, 1, len(items), 1, len(items), None, body)
+    if not isinstance(body, dict):
+        raise ValueError(f"expected a paged response object, got {type(body).__name__}")
+    meta = _get(body, "Meta") or {}
+    data = _get(body, "Data") or []
+    items = [parse_item(x) for x in data]
+    return Page(
+        items=items,
+        page=_int(_get(meta, "CurrentPage"), page),
+        page_size=_int(_get(meta, "PageSize"), page_size),
+        total_pages=_int(_get(meta, "TotalNumberOfPages"), page),
+        total_results=_int(_get(meta, "TotalNumberOfResults"), len(items)),
+        server_time_utc=_get(meta, "ServerTimeUtc"),
+        raw=body,
+    )
+
+
+class SyncPager(Generic[T]):
+    """Iterates a list operation item by item (``for x in pager``) or page by page."""
+
+    def __init__(
+        self,
+        fetch: Callable[[int, int], Page[T]],
+        *,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        start_page: int = 1,
+        prefetch: int = 0,
+        max_page_size: int = MAX_PAGE_SIZE,
+    ) -> None:
+        self._fetch = fetch
+        self.page_size = validate_page_size(page_size, maximum=max_page_size)
+        self.start_page = _validate_page(start_page)
+        if isinstance(prefetch, bool) or not isinstance(prefetch, int) or prefetch < 0:
+            raise ValidationError(f"prefetch={prefetch!r} must be an integer >= 0")
+        self.prefetch = prefetch
+
+    def first_page(self) -> Page[T]:
+        return self._fetch(self.start_page, self.page_size)
+
+    def pages(self) -> Iterator[Page[T]]:
+        first = self.first_page()
+        yield first
+        last = first.total_pages
+        next_page = self.start_page + 1
+        if next_page > last:
+            return
+        if self.prefetch <= 1:
+            for number in range(next_page, last + 1):
+                page = self._fetch(number, self.page_size)
+                yield page
+                if not page.items:
+                    return
+            return
+        with ThreadPoolExecutor(max_workers=self.prefetch) as pool:
+            pending: deque[Future[Page[T]]] = deque()
+            number = next_page
+            try:
+                while pending or number <= last:
+                    while number <= last and len(pending) < self.prefetch:
+                        pending.append(pool.submit(self._fetch, number, self.page_size))
+                        number += 1
+                    yield pending.popleft().result()
+            finally:
+                for future in pending:
+                    future.cancel()
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.pages():
+            yield from page.items
+
+
+class AsyncPager(Generic[T]):
+    """Async iteration: ``async for x in pager`` or ``async for page in pager.pages()``."""
+
+    def __init__(
+        self,
+        fetch: Callable[[int, int], Awaitable[Page[T]]],
+        *,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        start_page: int = 1,
+        prefetch: int = 0,
+        max_page_size: int = MAX_PAGE_SIZE,
+    ) -> None:
+        self._fetch = fetch
+        self.page_size = validate_page_size(page_size, maximum=max_page_size)
+        self.start_page = _validate_page(start_page)
+        if isinstance(prefetch, bool) or not isinstance(prefetch, int) or prefetch < 0:
+            raise ValidationError(f"prefetch={prefetch!r} must be an integer >= 0")
+        self.prefetch = prefetch
+
+    async def first_page(self) -> Page[T]:
+        return await self._fetch(self.start_page, self.page_size)
+
+    async def pages(self) -> AsyncIterator[Page[T]]:
+        first = await self.first_page()
+        yield first
+        last = first.total_pages
+        next_page = self.start_page + 1
+        if next_page > last:
+            return
+        if self.prefetch <= 1:
+            for number in range(next_page, last + 1):
+                page = await self._fetch(number, self.page_size)
+                yield page
+                if not page.items:
+                    return
+            return
+        pending: deque[asyncio.Task[Page[T]]] = deque()
+        number = next_page
+        try:
+            while pending or number <= last:
+                while number <= last and len(pending) < self.prefetch:
+                    pending.append(asyncio.ensure_future(self._fetch(number, self.page_size)))
+                    number += 1
+                yield await pending.popleft()
+        finally:
+            for task in pending:
+                task.cancel()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for page in self.pages():
+            for item in page.items:
+                yield item
