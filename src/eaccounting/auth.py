@@ -320,9 +320,7 @@ class TokenManager:
         return token
 
     def _sync_oauth(self, transport: httpx.BaseTransport) -> Any:
-        from authlib.integrations.httpx_client import OAuth2Client  # type: ignore[import-untyped]
-
-        return OAuth2Client(
+        return _authlib_httpx().OAuth2Client(
             client_id=self.client_id,
             client_secret=self.client_secret,
             token_endpoint_auth_method="client_secret_basic",
@@ -331,11 +329,7 @@ class TokenManager:
         )
 
     def _async_oauth(self, transport: httpx.AsyncBaseTransport) -> Any:
-        from authlib.integrations.httpx_client import (
-            AsyncOAuth2Client,
-        )
-
-        return AsyncOAuth2Client(
+        return _authlib_httpx().AsyncOAuth2Client(
             client_id=self.client_id,
             client_secret=self.client_secret,
             token_endpoint_auth_method="client_secret_basic",
@@ -401,6 +395,25 @@ class TokenManager:
                 self.token_url,
             )
         return self._persist(payload, None)
+
+
+def _authlib_httpx() -> Any:
+    """authlib's httpx integration, imported on first token request.
+
+    authlib >= 1.9 warns that its plain-httpx fallback is deprecated in favour of the
+    ``httpx2`` package; the integration works unchanged with httpx 0.28, so the warning is
+    silenced here rather than shown to every user.
+    """
+    import warnings
+
+    # authlib.deprecate installs an "always" filter when imported: import it first so the
+    # "ignore" below takes precedence.
+    from authlib.deprecate import AuthlibDeprecationWarning  # type: ignore[import-untyped]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AuthlibDeprecationWarning)
+        import authlib.integrations.httpx_client as module
+    return module
 
 
 def _call_token_endpoint(call: Callable[[], Any], url: str) -> Any:
