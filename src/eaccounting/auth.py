@@ -412,7 +412,7 @@ def _authlib_httpx() -> Any:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", AuthlibDeprecationWarning)
-        import authlib.integrations.httpx_client as module
+        import authlib.integrations.httpx_client as module  # type: ignore[import-untyped]
     return module
 
 

@@ -306,6 +306,6 @@ def test_token_repr_hides_secrets() -> None:
     token = Token("secret-access", "secret-refresh", expires_at=1.0)
     assert "secret" not in repr(token)
     assert (
-        repr(token)
-        == "Token(access_token='***', refresh_token='***', expires_at=1.0, scope='', token_type='Bearer')"
+        repr(token) == "Token(access_token='***', refresh_token='***', expires_at=1.0, scope='', "
+        "token_type='Bearer')"
     )

@@ -38,7 +38,7 @@ def test_429_waits_the_seconds_parsed_from_the_body() -> None:
 
 
 def test_429_prefers_retry_after_header() -> None:
-    calls, handler = _sequence(
+    _calls, handler = _sequence(
         visma_error(429, 4010, QUOTA.format(17), headers={"Retry-After": "3"}),
         httpx.Response(200, json={}),
     )
@@ -156,7 +156,7 @@ def test_with_options_max_retries_zero_disables_retries() -> None:
 
 
 async def test_async_429_waits_parsed_seconds() -> None:
-    calls, handler = _sequence(
+    _calls, handler = _sequence(
         visma_error(429, 4010, QUOTA.format(9)), httpx.Response(200, json={"ok": 1})
     )
     client, sleeps = make_async_client(handler)
