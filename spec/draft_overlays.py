@@ -179,6 +179,18 @@ def draft_paths(spec: Mapping[str, Any], ids: Mapping[str, str]) -> dict[str, An
                     "remove": True,
                 }
             )
+            removed = {
+                f"{m.upper()} {path}": "internal warm-up probe (no docs, no scope)"
+                for m in HTTP_METHODS
+                if m in item
+            }
+            actions.append(
+                {
+                    "target": "$",
+                    "description": "record removed operations so reports can list them",
+                    "update": {"x-removed-operations": removed},
+                }
+            )
     return overlay("Path templates and hidden path items", actions)
 
 
