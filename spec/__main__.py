@@ -71,6 +71,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     effective, report = apply_overlays(load_yaml(args.spec))
     print(report.render())
     errors = generate.validation_errors(effective)
+    for error in errors:
+        print(f"INVALID after overlays: {error}")
     print(f"check: {len(report.unmatched)} unmatched action(s), {len(errors)} validation error(s)")
     if args.generate_into:
         path = args.generate_into / "openapi.json"

@@ -444,6 +444,52 @@ def draft_responses(spec: Mapping[str, Any]) -> dict[str, Any]:
     return overlay("Error responses and binary bodies", actions)
 
 
+# Links that are not create → get/update/delete of one resource: the invoice flow.
+FLOW_LINKS = {
+    "create_customer_invoice_draft": {"convert_customer_invoice_draft": "customerInvoiceDraftId"},
+    "convert_customer_invoice_draft": {
+        "get_customer_invoice": "invoiceId",
+        "create_customer_invoice_payment": "invoiceId",
+    },
+    "create_supplier_invoice_draft": {"convert_supplier_invoice_draft": "id"},
+    "create_voucher_draft": {"convert_voucher_draft": "voucherDraftId"},
+    "create_quote": {"accept_quote": "id", "convert_quote_to_order": "id"},
+}
+
+
+def _path_params(op: Mapping[str, Any]) -> list[str]:
+    return [p["name"] for p in op.get("parameters", []) if p.get("in") == "path"]
+
+
+def draft_links(spec: Mapping[str, Any]) -> dict[str, Any]:
+    by_id = {op["operationId"]: (path, method, op) for path, method, op in operations(spec)}
+    actions = []
+    for op_id, (path, method, op) in by_id.items():
+        targets: dict[str, str] = {}
+        if op_id.startswith("create_"):
+            resource = op_id.removeprefix("create_")
+            for verb in ("get", "update", "delete"):
+                follower = by_id.get(f"{verb}_{resource}")
+                if follower and len(_path_params(follower[2])) == 1:
+                    targets[f"{verb}_{resource}"] = _path_params(follower[2])[0]
+        targets |= FLOW_LINKS.get(op_id, {})
+        if not targets:
+            continue
+        status = next(c for c in op["responses"] if c.startswith("2"))
+        links = {
+            name: {"operationId": name, "parameters": {param: "$response.body#/Id"}}
+            for name, param in targets.items()
+        }
+        actions.append(
+            {
+                "target": f"{op_target(path, method)}.responses['{status}']",
+                "description": "the created resource's Id feeds the operations that act on it",
+                "update": {"links": links},
+            }
+        )
+    return overlay("OpenAPI links for stateful contract scenarios", actions)
+
+
 def known_ids(path: Path) -> dict[str, str]:
     if not path.exists():
         return {}
@@ -471,6 +517,7 @@ def main(argv: list[str] | None = None) -> None:
         "05-dates.yaml": draft_dates(fixed),
         "06-schemas.yaml": draft_schemas(fixed),
         "07-responses.yaml": draft_responses(fixed),
+        "08-links.yaml": draft_links(fixed),
     }
     for name, doc in drafts.items():
         (args.out / name).write_text(dump_yaml(doc))

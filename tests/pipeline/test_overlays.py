@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from spec.documents import load_yaml
+from spec.generate import validation_errors
 from spec.overlays import apply_documents, apply_overlays, explain_unmatched, overlay_files
 
 from ..conftest import SHARED_SPEC
@@ -36,6 +37,7 @@ def test_every_action_of_every_overlay_matches(applied: Any) -> None:
         "05-dates.yaml": (111, 111),
         "06-schemas.yaml": (22, 22),
         "07-responses.yaml": (234, 234),
+        "08-links.yaml": (27, 27),
     }
     assert report.unmatched == []
 
@@ -92,7 +94,10 @@ def test_an_action_without_a_reason_is_refused() -> None:
 
 
 def test_the_2024_camelcase_spec_reports_exactly_what_no_longer_applies() -> None:
-    _, report = apply_overlays(load_yaml(CAMEL))
+    effective, report = apply_overlays(load_yaml(CAMEL))
+    # Moving /customerlabels/{customerlabelid} lands on the 2024 template that already has the
+    # operations: validation names the duplicated parameter (one per operation).
+    assert validation_errors(effective) == ["<root>: Duplicate parameter 'customerLabelId'"] * 3
     assert report.counts() == {
         "01-operation-ids.yaml": (228, 220),
         "02-paths.yaml": (96, 86),
@@ -101,6 +106,7 @@ def test_the_2024_camelcase_spec_reports_exactly_what_no_longer_applies() -> Non
         "05-dates.yaml": (111, 9),
         "06-schemas.yaml": (22, 13),
         "07-responses.yaml": (234, 230),
+        "08-links.yaml": (27, 27),
     }
     reasons = [r.reason for r in report.unmatched]
     assert len(reasons) == 138
