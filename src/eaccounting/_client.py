@@ -110,7 +110,7 @@ class _Config:
         timeout: httpx.Timeout | float | None,
         max_retries: int,
         retry: RetryPolicy | None,
-        rate_limit: int | None,
+        rate_limit: int | RateLimiter | None,
         refresh_skew: float,
         redirect_uri: str | None,
         scopes: Sequence[str],
@@ -132,7 +132,12 @@ class _Config:
             timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
         )
         self.retry = retry if retry is not None else RetryPolicy(max_retries=max_retries)
-        self.limiter = RateLimiter(rate_limit, 60.0, clock=monotonic) if rate_limit else None
+        # An int is requests per minute per endpoint path (Visma: 600); pass a RateLimiter to
+        # share one between clients or to use another window.
+        if isinstance(rate_limit, RateLimiter):
+            self.limiter: RateLimiter | None = rate_limit
+        else:
+            self.limiter = RateLimiter(rate_limit, 60.0, clock=monotonic) if rate_limit else None
         self.static_token = access_token
         self.headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})}
         if access_token is not None:
@@ -290,7 +295,7 @@ class Client(_BaseClient):
         timeout: httpx.Timeout | float | None = DEFAULT_TIMEOUT,
         max_retries: int = 2,
         retry: RetryPolicy | None = None,
-        rate_limit: int | None = 600,
+        rate_limit: int | RateLimiter | None = 600,
         refresh_skew: float = 60.0,
         redirect_uri: str | None = None,
         scopes: Sequence[str] = DEFAULT_SCOPES,
@@ -620,7 +625,7 @@ class AsyncClient(_BaseClient):
         timeout: httpx.Timeout | float | None = DEFAULT_TIMEOUT,
         max_retries: int = 2,
         retry: RetryPolicy | None = None,
-        rate_limit: int | None = 600,
+        rate_limit: int | RateLimiter | None = 600,
         refresh_skew: float = 60.0,
         redirect_uri: str | None = None,
         scopes: Sequence[str] = DEFAULT_SCOPES,

@@ -81,6 +81,17 @@ def _after_response(
     return _Decision(None, error)
 
 
+def _log_retry(request: httpx.Request, reason: object, delay: float, attempt: int) -> None:
+    logger.info(
+        "retrying %s %s after %s in %.2f s (retry %d)",
+        request.method,
+        _shown(request),
+        reason,
+        delay,
+        attempt,
+    )
+
+
 def _after_exception(
     pipeline: Pipeline, request: httpx.Request, exc: httpx.TransportError, attempt: int
 ) -> _Decision:
@@ -149,6 +160,7 @@ class PipelineTransport(httpx.BaseTransport):
                     assert decision.error is not None
                     raise decision.error from exc
                 attempt += 1
+                _log_retry(request, type(exc).__name__, decision.delay, attempt)
                 pipeline.sleep(decision.delay)
                 continue
             if debug:
@@ -172,6 +184,7 @@ class PipelineTransport(httpx.BaseTransport):
                 assert isinstance(decision.error, APIError)
                 raise decision.error
             attempt += 1
+            _log_retry(request, response.status_code, decision.delay, attempt)
             pipeline.sleep(decision.delay)
 
     def close(self) -> None:
@@ -222,6 +235,7 @@ class AsyncPipelineTransport(httpx.AsyncBaseTransport):
                     assert decision.error is not None
                     raise decision.error from exc
                 attempt += 1
+                _log_retry(request, type(exc).__name__, decision.delay, attempt)
                 await pipeline.async_sleep(decision.delay)
                 continue
             if debug:
@@ -245,6 +259,7 @@ class AsyncPipelineTransport(httpx.AsyncBaseTransport):
                 assert isinstance(decision.error, APIError)
                 raise decision.error
             attempt += 1
+            _log_retry(request, response.status_code, decision.delay, attempt)
             await pipeline.async_sleep(decision.delay)
 
     async def aclose(self) -> None:
