@@ -195,7 +195,7 @@ class TokenManager:
         client_id: str | None,
         client_secret: str | None,
         token_url: str,
-        refresh_skew: float = 60.0,
+        refresh_skew: float = 300.0,
         clock: Callable[[], float] = time.time,
         timeout: httpx.Timeout | float | None = 30.0,
     ) -> None:

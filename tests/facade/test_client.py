@@ -77,3 +77,16 @@ def test_context_manager_closes() -> None:
     ) as c:
         assert c.request("GET", "/units").status_code == 200
     assert c.http.is_closed
+
+
+def test_eaccounting_log_env_enables_debug_logging(monkeypatch: pytest.MonkeyPatch) -> None:
+    from eaccounting import _logging
+
+    logger = logging.getLogger("eaccounting")
+    monkeypatch.setattr(_logging, "_configured", False)
+    monkeypatch.setenv("EACCOUNTING_LOG", "debug")
+    monkeypatch.setattr(logger, "handlers", [])
+    monkeypatch.setattr(logger, "level", logging.NOTSET)
+    Client(access_token="t")
+    assert logger.level == logging.DEBUG
+    assert len(logger.handlers) == 1

@@ -292,3 +292,25 @@ def test_base_url_joins_without_double_slash() -> None:
     client, _ = make_client(handler, base_url=BASE + "/")
     client.request("GET", "/companysettings")
     assert urls == [f"{BASE}/companysettings"]
+
+
+def test_a_null_in_a_non_nullable_field_does_not_break_a_list() -> None:
+    broken = customer_json(TermsOfPaymentId=None, IsActive=None, Id=str(uuid.UUID(int=3)))
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return paged([customer_json(), broken], 1, 50, 2)
+
+    client, _ = make_client(handler)
+    items = list(client.customers.iterate())
+    assert [str(c.id) for c in items] == [CUSTOMER_ID, str(uuid.UUID(int=3))]
+    assert items[1].terms_of_payment_id is None
+
+
+async def test_async_list_and_iterate() -> None:
+    api = CustomerApi()
+    client, _ = make_async_client(api.handler)
+    async with client:
+        page = await client.customers.list(page_size=10)
+        names = [c.name async for c in client.customers.iterate(prefetch=2)]
+    assert page.total_results == 2
+    assert names == ["Acme AB", "Acme AB"]
