@@ -8,6 +8,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import attrs
 import httpx
 
 from ._logging import setup_logging
@@ -248,8 +249,6 @@ class _BaseClient:
         if changes.get("retry_non_idempotent") is not None:
             overrides["retry_non_idempotent"] = changes["retry_non_idempotent"]
         if overrides:
-            import attrs
-
             retry = attrs.evolve(retry, **overrides)
         config.retry = retry
         if changes.get("headers"):
@@ -325,7 +324,6 @@ class Client(_BaseClient):
             clock=clock,
             monotonic=monotonic,
         )
-        self._owns_transport = True
         self._setup(config, transport or httpx.HTTPTransport(retries=0), sleep, owns=True)
 
     def _setup(
