@@ -15,6 +15,8 @@ from typing import Any
 
 import httpx
 
+from .paging import AsyncPager, Page, SyncPager
+
 __all__ = ["ApiNamespace", "BoundOperation", "make_generated_client"]
 
 GENERATED_PACKAGE = "eaccounting_api"
@@ -66,8 +68,55 @@ class BoundOperation:
         """Sync clients: ``.sync(...)``; async clients get a coroutine via ``.asyncio``."""
         return self.sync(*args, **kwargs)
 
+    def iterate(self, *, page_size: int = 50, prefetch: int = 0, **kwargs: Any) -> SyncPager[Any]:
+        """Iterate a generated list operation item by item (``.pages()`` for pages).
+
+        ``kwargs`` are the operation's other parameters (path ids, ``filter_``, ``orderby``).
+        """
+
+        def fetch(page: int, size: int) -> Page[Any]:
+            parsed = self.module.sync(client=self._get_client(), page=page, pagesize=size, **kwargs)
+            return _page_of(parsed, page, size, self.module.__name__)
+
+        return SyncPager(fetch, page_size=page_size, prefetch=prefetch)
+
+    def aiterate(self, *, page_size: int = 50, prefetch: int = 0, **kwargs: Any) -> AsyncPager[Any]:
+        """Async :meth:`iterate` (for operations bound to an AsyncClient)."""
+
+        async def fetch(page: int, size: int) -> Page[Any]:
+            parsed = await self.module.asyncio(
+                client=self._get_client(), page=page, pagesize=size, **kwargs
+            )
+            return _page_of(parsed, page, size, self.module.__name__)
+
+        return AsyncPager(fetch, page_size=page_size, prefetch=prefetch)
+
     def __repr__(self) -> str:
         return f"<operation {self.module.__name__}>"
+
+
+def _page_of(parsed: Any, page: int, size: int, operation: str) -> Page[Any]:
+    meta = getattr(parsed, "meta", None)
+    data = getattr(parsed, "data", None)
+    if meta is None or data is None:
+        raise TypeError(f"{operation} is not a paged list operation (no Meta/Data in its result)")
+
+    def number(name: str, default: int) -> int:
+        value = getattr(meta, name, None)
+        return value if isinstance(value, int) else default
+
+    server_time: Any = getattr(meta, "server_time_utc", None)
+    return Page(
+        items=list(data or []),
+        page=number("current_page", page),
+        page_size=number("page_size", size),
+        total_pages=number("total_number_of_pages", page),
+        total_results=number("total_number_of_results", len(data or [])),
+        server_time_utc=(
+            server_time.isoformat() if hasattr(server_time, "isoformat") else server_time
+        ),
+        raw=parsed,
+    )
 
 
 class _AsyncBoundOperation(BoundOperation):

@@ -314,3 +314,16 @@ async def test_async_list_and_iterate() -> None:
         names = [c.name async for c in client.customers.iterate(prefetch=2)]
     assert page.total_results == 2
     assert names == ["Acme AB", "Acme AB"]
+
+
+def test_any_generated_list_operation_can_be_iterated() -> None:
+    labels = [{"Id": str(uuid.UUID(int=i)), "Name": f"L{i}"} for i in range(5)]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params["$page"])
+        size = int(request.url.params["$pagesize"])
+        return paged(labels[(page - 1) * size : page * size], page, size, len(labels))
+
+    client, _ = make_client(handler)
+    items = list(client.api.article_labels.list_article_labels.iterate(page_size=2))
+    assert [x.name for x in items] == ["L0", "L1", "L2", "L3", "L4"]
