@@ -12,6 +12,7 @@ refreshed. The rotated pair is saved to the store before the new access token is
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
 import threading
 import time
@@ -278,10 +279,23 @@ class TokenManager:
                     return reused
                 current = self.store.load()
                 refresh_token = self._refresh_token_of(current)
-                payload = await self._apost_refresh(transport, refresh_token)
-                return self._persist(payload, current)
+                # Once the request is out, the old refresh token may already be spent: finish
+                # and persist the rotation even if the caller is cancelled meanwhile.
+                task = asyncio.ensure_future(self._arotate(transport, refresh_token, current))
+                try:
+                    return await asyncio.shield(task)
+                except asyncio.CancelledError:
+                    with contextlib.suppress(Exception):
+                        await task
+                    raise
             finally:
                 lock.release()
+
+    async def _arotate(
+        self, transport: httpx.AsyncBaseTransport, refresh_token: str, current: Token | None
+    ) -> Token:
+        payload = await self._apost_refresh(transport, refresh_token)
+        return self._persist(payload, current)
 
     def _refresh_token_of(self, token: Token | None) -> str:
         if token is None:

@@ -309,3 +309,38 @@ def test_token_repr_hides_secrets() -> None:
         repr(token) == "Token(access_token='***', refresh_token='***', expires_at=1.0, scope='', "
         "token_type='Bearer')"
     )
+
+
+async def test_a_cancelled_caller_does_not_lose_the_rotated_token() -> None:
+    fake = FakeVisma(valid_access="nothing-valid")
+    store = MemoryTokenStore(_expired())
+    entered = asyncio.Event()
+    release = asyncio.Event()
+
+    async def slow_identity(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/connect/token":
+            entered.set()
+            await release.wait()
+        return fake.handler(request)
+
+    client = AsyncClient(
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        token_store=store,
+        base_url=BASE,
+        identity_url=ORIGIN,
+        transport=httpx.MockTransport(slow_identity),
+        clock=lambda: NOW,
+    )
+    caller = asyncio.ensure_future(client.request("GET", "/customers"))
+    await entered.wait()
+    caller.cancel()
+    release.set()
+    with pytest.raises(asyncio.CancelledError):
+        await caller
+    saved = store.load()
+    assert saved is not None
+    assert (saved.access_token, saved.refresh_token) == ("access-1", "refresh-1")
+    assert (await client.request("GET", "/customers")).json()["auth"] == "access-1"
+    assert fake.refresh_calls == 1
+    await client.aclose()
