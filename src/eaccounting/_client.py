@@ -128,6 +128,12 @@ class _Config:
         self.client_secret = client_secret
         self.redirect_uri = redirect_uri
         self.scopes = tuple(scopes)
+        if (
+            isinstance(max_page_size, bool)
+            or not isinstance(max_page_size, int)
+            or max_page_size < 1
+        ):
+            raise ValueError(f"max_page_size={max_page_size!r} must be an integer >= 1")
         self.max_page_size = max_page_size
         self.timeout: httpx.Timeout = (
             timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)

@@ -27,6 +27,7 @@ from ._mixins import (
     SyncResource,
     SyncUpdate,
     _json,
+    _page,
 )
 
 if TYPE_CHECKING:
@@ -606,7 +607,7 @@ class AccountBalances(_AccountBalancesSpec, SyncResource["AccountBalanceApi"]):
     def list(self, date: Any, *, page: int = 1, page_size: int = 50) -> Page[AccountBalanceApi]:
         """One page of balances on ``date``."""
         pager = self.iterate(date, page_size=page_size)
-        pager.start_page = page
+        pager.start_page = _page(page)
         return pager.first_page()
 
     def get(self, account_number: int | str, date: Any) -> AccountBalanceApi:
@@ -632,7 +633,7 @@ class AsyncAccountBalances(_AccountBalancesSpec, AsyncResource["AccountBalanceAp
     ) -> Page[AccountBalanceApi]:
         """One page of balances on ``date``."""
         pager = self.iterate(date, page_size=page_size)
-        pager.start_page = page
+        pager.start_page = _page(page)
         return await pager.first_page()
 
     async def get(self, account_number: int | str, date: Any) -> AccountBalanceApi:
