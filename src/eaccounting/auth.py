@@ -168,6 +168,18 @@ def _coordinator_for(store: TokenStore) -> _Coordinator:
         return coordinator
 
 
+def _try_process_lock(store: TokenStore) -> bool:
+    """Stores shared between processes (FileTokenStore) offer a non-blocking lock."""
+    try_lock = getattr(store, "try_lock", None)
+    return bool(try_lock()) if callable(try_lock) else True
+
+
+def _process_unlock(store: TokenStore) -> None:
+    unlock = getattr(store, "unlock", None)
+    if callable(unlock):
+        unlock()
+
+
 def _translate_oauth_error(exc: Exception) -> EAccountingError:
     error = getattr(exc, "error", None)
     description = getattr(exc, "description", None) or ""
@@ -258,13 +270,18 @@ class TokenManager:
     def refresh(self, transport: httpx.BaseTransport, *, stale: str | None) -> Token:
         """Refresh unless another caller already replaced the token ``stale``."""
         with self._coordinator.thread_lock:
-            reused = self._reuse(stale)
-            if reused is not None:
-                return reused
-            current = self.store.load()
-            refresh_token = self._refresh_token_of(current)
-            payload = self._post_refresh(transport, refresh_token)
-            return self._persist(payload, current)
+            while not _try_process_lock(self.store):
+                time.sleep(0.01)
+            try:
+                reused = self._reuse(stale)
+                if reused is not None:
+                    return reused
+                current = self.store.load()
+                refresh_token = self._refresh_token_of(current)
+                payload = self._post_refresh(transport, refresh_token)
+                return self._persist(payload, current)
+            finally:
+                _process_unlock(self.store)
 
     async def arefresh(self, transport: httpx.AsyncBaseTransport, *, stale: str | None) -> Token:
         """Async :meth:`refresh`: one refresh per loop at a time, and one per process."""
@@ -273,6 +290,12 @@ class TokenManager:
             lock = self._coordinator.thread_lock
             while not lock.acquire(blocking=False):
                 await asyncio.sleep(0.002)
+            try:
+                while not _try_process_lock(self.store):
+                    await asyncio.sleep(0.01)
+            except BaseException:
+                lock.release()
+                raise
             try:
                 reused = self._reuse(stale)
                 if reused is not None:
@@ -289,6 +312,7 @@ class TokenManager:
                         await task
                     raise
             finally:
+                _process_unlock(self.store)
                 lock.release()
 
     async def _arotate(

@@ -120,6 +120,35 @@ class FileTokenStore:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
+        self._lock_fd: int | None = None
+
+    def try_lock(self) -> bool:
+        """Take the cross-process refresh lock (``<path>.lock``, flock) without blocking.
+
+        Processes sharing one token file must not refresh at the same time: the refresh token
+        is single-use. Returns True when this process now holds the lock (always True where
+        flock is unavailable).
+        """
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - non-POSIX
+            return True
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        self._lock_fd = fd
+        return True
+
+    def unlock(self) -> None:
+        """Release the lock taken by :meth:`try_lock`."""
+        fd, self._lock_fd = self._lock_fd, None
+        if fd is not None:
+            os.close(fd)  # closing the descriptor releases the flock
 
     def load(self) -> Token | None:
         with self._lock:

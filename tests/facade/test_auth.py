@@ -344,3 +344,20 @@ async def test_a_cancelled_caller_does_not_lose_the_rotated_token() -> None:
     assert (await client.request("GET", "/customers")).json()["auth"] == "access-1"
     assert fake.refresh_calls == 1
     await client.aclose()
+
+
+def test_refresh_with_a_file_store_persists_the_rotated_pair(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from eaccounting import FileTokenStore
+
+    path = Path(str(tmp_path)) / "token.json"
+    store = FileTokenStore(path)
+    store.save(_expired())
+    fake = FakeVisma(valid_access="nothing-valid")
+    with _client(fake, store) as client:
+        assert client.request("GET", "/customers").json()["auth"] == "access-1"
+    reread = FileTokenStore(path).load()
+    assert reread is not None
+    assert (reread.access_token, reread.refresh_token) == ("access-1", "refresh-1")
+    assert sorted(p.name for p in path.parent.iterdir()) == ["token.json", "token.json.lock"]

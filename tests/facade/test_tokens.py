@@ -71,3 +71,14 @@ def test_token_from_endpoint_response_uses_expires_in() -> None:
     assert token.refresh_token is None
     assert token.expires_within(120)
     assert not token.expires_within(0)
+
+
+def test_file_store_refresh_lock_excludes_other_holders(tmp_path: Path) -> None:
+    first = FileTokenStore(tmp_path / "token.json")
+    second = FileTokenStore(tmp_path / "token.json")  # e.g. another process
+    assert first.try_lock() is True
+    assert second.try_lock() is False
+    first.unlock()
+    assert second.try_lock() is True
+    second.unlock()
+    assert stat.S_IMODE((tmp_path / "token.json.lock").stat().st_mode) == 0o600
