@@ -163,6 +163,21 @@ class _Config:
             self.token_manager = None
 
 
+def _env_proxy(config: _Config) -> str | None:
+    """The HTTP(S)_PROXY for the API host, honouring NO_PROXY.
+
+    The pipeline owns the transport, so httpx's own environment handling (which would mount
+    separate transports that bypass the pipeline) is off; this keeps proxies working.
+    """
+    from urllib.request import getproxies, proxy_bypass
+
+    url = httpx.URL(config.environment.api_base_url)
+    proxy = getproxies().get(url.scheme)
+    if not proxy or proxy_bypass(url.host):
+        return None
+    return proxy
+
+
 def _env_settings() -> dict[str, Any]:
     env = os.environ
     settings: dict[str, Any] = {
@@ -330,7 +345,9 @@ class Client(_BaseClient):
             clock=clock,
             monotonic=monotonic,
         )
-        self._setup(config, transport or httpx.HTTPTransport(retries=0), sleep, owns=True)
+        if transport is None:
+            transport = httpx.HTTPTransport(retries=0, proxy=_env_proxy(config))
+        self._setup(config, transport, sleep, owns=True)
 
     def _setup(
         self,
@@ -659,7 +676,9 @@ class AsyncClient(_BaseClient):
             clock=clock,
             monotonic=monotonic,
         )
-        self._setup(config, transport or httpx.AsyncHTTPTransport(retries=0), sleep, owns=True)
+        if transport is None:
+            transport = httpx.AsyncHTTPTransport(retries=0, proxy=_env_proxy(config))
+        self._setup(config, transport, sleep, owns=True)
 
     def _setup(
         self,

@@ -90,3 +90,13 @@ def test_eaccounting_log_env_enables_debug_logging(monkeypatch: pytest.MonkeyPat
     Client(access_token="t")
     assert logger.level == logging.DEBUG
     assert len(logger.handlers) == 1
+
+
+def test_environment_proxy_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
+    from eaccounting._client import _env_proxy
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "localhost")
+    assert _env_proxy(Client(access_token="t")._config) == "http://proxy.example:3128"
+    local = Client(access_token="t", base_url="https://localhost/v2")
+    assert _env_proxy(local._config) is None
