@@ -8,6 +8,8 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from eaccounting import F, ValidationError
 from eaccounting.odata import format_literal, orderby, select
@@ -85,3 +87,14 @@ def test_orderby_and_select() -> None:
         orderby("Name sideways")
     with pytest.raises(ValidationError, match="select\\(\\) needs at least one field"):
         select()
+
+
+@settings(derandomize=True, max_examples=200)
+@given(st.text())
+def test_string_literals_round_trip(text: str) -> None:
+    literal = format_literal(text)
+    assert literal.startswith("'") and literal.endswith("'")
+    inner = literal[1:-1]
+    # Every quote inside is doubled, so no unpaired quote can end the literal early.
+    assert inner.replace("''", "").count("'") == 0
+    assert inner.replace("''", "'") == text
