@@ -1,0 +1,233 @@
+"""Request dispatch (transport-agnostic core) and the ASGI app around it."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from . import ledger, purchase, resources, sales  # noqa: F401  (register handlers)
+from .clock import Clock, IdGenerator
+from .company import Company, Request
+from .errors import VismaError
+from .faults import Faults
+from .handlers import Binary, Handler, not_implemented, resolve
+from .identity import IdentityServer, OAuthError
+from .ratelimit import QuotaTracker
+from .regions import GATED, Region
+from .spec import Operation, SpecIndex
+
+JSON = "application/json;charset=UTF-8"
+_READONLY_SUFFIX = "_readonly"
+
+
+@dataclass
+class Reply:
+    """A finished response plus transport-level fault instructions."""
+
+    status: int
+    body: bytes = b""
+    content_type: str | None = JSON
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    delay: float = 0.0
+    fault: str | None = None  # "drop" or "truncate"
+
+
+def _dumps(payload: Any) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class EmulatorCore:
+    """Routes a request through auth, quota, faults and the operation's handler."""
+
+    def __init__(
+        self, region: Region, index: SpecIndex, clock: Clock, seed: int, faults: Faults,
+        redirect_uri: str,
+    ) -> None:
+        self.region = region
+        self.index = index
+        self.clock = clock
+        self.seed = seed
+        self.faults = faults
+        self.redirect_uri = redirect_uri
+        self.handlers: dict[str, tuple[Handler, str]] = {
+            op_id: resolve(op) for op_id, op in index.operations.items()
+        }
+        self.disabled: set[str] = set()
+        self.reset()
+
+    def reset(self) -> None:
+        """Fresh company, tokens, quotas and fault sequence (same seed → same state)."""
+        self.ids = IdGenerator(self.seed)
+        self.identity = IdentityServer(self.clock, self.ids, self.redirect_uri)
+        self.company = Company(self.region, self.index, self.clock, self.ids)
+        self.quota = QuotaTracker(self.clock)
+        self.faults.reset()
+
+    # -- entry point ----------------------------------------------------------------------
+    def handle(
+        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
+    ) -> Reply:
+        try:
+            if path.startswith("/v2/"):
+                return self._api(method, path[3:], query, headers, body)
+            if path.startswith("/connect/"):
+                return self._identity(method, path, query, headers, body)
+            if path.startswith("/files/attachments/") and method == "GET":
+                return self._file(path.rsplit("/", 1)[-1])
+            raise VismaError(404, 3000, f"No resource matches {path}.")
+        except VismaError as err:
+            return self._error(err)
+
+    def _error(self, err: VismaError) -> Reply:
+        return Reply(err.status, _dumps(err.body(self.ids.guid())))
+
+    # -- API ------------------------------------------------------------------------------
+    def _api(
+        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
+    ) -> Reply:
+        matched = self.index.match(method, path)
+        if matched is None:
+            if self.index.path_exists(path):
+                raise VismaError(405, 4002, f"The requested resource does not support {method}.")
+            raise VismaError(404, 3000, f"No HTTP resource was found that matches /v2{path}.")
+        op, params = matched
+        grant = self.identity.check(headers.get("authorization"))
+        if grant is None:
+            raise VismaError(401, 4005, "Authorization has been denied for this request.")
+        allowed = op.scopes
+        if op.writes:
+            allowed = frozenset(s for s in allowed if not s.endswith(_READONLY_SUFFIX))
+        if allowed and not (grant.scopes & allowed):
+            raise VismaError(403, 4006, "The access token lacks the required scope; needs one "
+                             f"of: {', '.join(sorted(allowed))}.")
+        wait = self.quota.hit(grant.client_id, path)
+        if wait is not None:
+            return self._quota(wait)
+        fault = self.faults.draw()
+        delay = self.faults.latency
+        if fault == "burst":
+            reply = self._quota(60)
+        elif fault == "error":
+            reply = self._error(VismaError(500, 5000, "An unexpected error occurred."))
+        elif fault == "drop":
+            reply = Reply(0, fault="drop")
+        else:
+            reply = self._run(op, params, query, headers, body)
+            if fault == "truncate":
+                reply.fault = "truncate"
+        reply.delay = delay
+        return reply
+
+    def _quota(self, wait: int) -> Reply:
+        err = VismaError(429, 4010, "API calls quota exceeded! maximum admitted 600 per Minute. "
+                         f"Try again in {wait} seconds.")
+        body = err.body(self.ids.guid())
+        body["DeveloperErrorMessage"] = err.message  # the real 429 has no exception prefix
+        return Reply(429, _dumps(body))
+
+    def _run(
+        self, op: Operation, params: dict[str, str], query: str, headers: dict[str, str],
+        body: bytes,
+    ) -> Reply:
+        regions = GATED.get(op.operation_id)
+        if regions is not None and self.region.code not in regions:
+            raise VismaError(403, 4009, f"{op.operation_id} is not available for companies in "
+                             f"{self.region.country}.")
+        handler, kind = self.handlers[op.operation_id]
+        if kind == "stub" and op.operation_id in self.disabled:
+            raise not_implemented(op)
+        parsed: Any = None
+        if body:
+            try:
+                parsed = json.loads(body)
+            except ValueError:
+                raise VismaError(400, 2000, "The request body is not valid JSON.") from None
+        status, payload = handler(self.company, Request(op, params, dict(parse_qsl(query)),
+                                                        parsed))
+        if payload is None:
+            return Reply(status, b"", None)
+        if isinstance(payload, Binary):
+            return Reply(status, payload.content, payload.content_type)
+        return Reply(status, _dumps(payload))
+
+    # -- identity and files ---------------------------------------------------------------
+    def _identity(
+        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
+    ) -> Reply:
+        try:
+            if path == "/connect/authorize" and method == "GET":
+                location = self.identity.authorize(dict(parse_qsl(query)))
+                return Reply(302, b"", None, [("location", location)])
+            if path == "/connect/token" and method == "POST":
+                form = dict(parse_qsl(body.decode("utf-8", "replace")))
+                token = self.identity.token(form, headers.get("authorization"))
+                return Reply(200, _dumps(token), "application/json",
+                             [("cache-control", "no-store")])
+        except OAuthError as err:
+            return Reply(err.status, _dumps(err.body()), "application/json")
+        raise VismaError(404, 3000, f"No resource matches {path}.")
+
+    def _file(self, ident: str) -> Reply:
+        attachment = self.company.get("attachments", ident, "Attachment")
+        data = base64.b64decode(self.company.blobs.get(ident, ""))
+        return Reply(200, data, str(attachment.get("ContentType") or "application/octet-stream"))
+
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+
+class DroppedConnection(Exception):
+    """Raised inside the ASGI app to simulate a connection dropped without a response."""
+
+
+class ASGIApp:
+    """ASGI 3 application serving one :class:`EmulatorCore` (plain ASGI keeps the hot path lean)."""
+
+    def __init__(self, core: EmulatorCore) -> None:
+        self.core = core
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            return
+        chunks = []
+        while True:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        reply = self.core.handle(scope["method"], scope["path"],
+                                 scope.get("query_string", b"").decode("latin-1"), headers,
+                                 b"".join(chunks))
+        if reply.delay:
+            await asyncio.sleep(reply.delay)
+        if reply.fault == "drop":
+            raise DroppedConnection("emulator fault: connection dropped")
+        out = [(k.encode(), v.encode()) for k, v in render_headers(reply)]
+        await send({"type": "http.response.start", "status": reply.status, "headers": out})
+        body = reply.body[: len(reply.body) // 2] if reply.fault == "truncate" else reply.body
+        await send({"type": "http.response.body", "body": body})
+
+
+def render_headers(reply: Reply) -> list[tuple[str, str]]:
+    """Response headers; a truncated body keeps the full Content-Length, as a cut stream does."""
+    headers = list(reply.headers)
+    if reply.content_type:
+        headers.append(("content-type", reply.content_type))
+    headers.append(("content-length", str(len(reply.body))))
+    return headers

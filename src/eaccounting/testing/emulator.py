@@ -1,0 +1,225 @@
+"""The fixture-friendly :class:`Emulator`, plus ``serve()`` and ``coverage()`` for the CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from .app import ASGIApp, EmulatorCore
+from .clock import Clock, ManualClock, SystemClock
+from .faults import Faults
+from .identity import ALL_SCOPES
+from .regions import GATED, get_region
+from .spec import SpecIndex, default_index
+from .transport import AsyncEmulatorTransport, EmulatorTransport
+
+if TYPE_CHECKING:
+    from eaccounting import AsyncClient, Client
+    from eaccounting.tokens import Token
+
+DEFAULT_ORIGIN = "http://emulator.local"
+REDIRECT_URI = "http://localhost:8765/callback"
+
+
+class Emulator:
+    """A stateful stand-in for one regional sandbox company.
+
+        with Emulator(region="se") as emu:
+            client = emu.client()
+            client.customers.list()
+
+    Everything is deterministic: ids and secrets come from ``seed``, time from ``clock``
+    (default: a :class:`ManualClock` frozen at 2026-01-15T09:00:00Z until advanced).
+    """
+
+    def __init__(
+        self,
+        region: str = "se",
+        *,
+        seed: int = 0,
+        clock: Clock | None = None,
+        faults: Faults | None = None,
+        origin: str = DEFAULT_ORIGIN,
+        sleep: Callable[[float], None] = time.sleep,
+        async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        spec: SpecIndex | None = None,
+    ) -> None:
+        self.region = get_region(region)
+        self.clock: Clock = clock if clock is not None else ManualClock()
+        self.faults = faults if faults is not None else Faults()
+        self.origin = origin.rstrip("/")
+        self.sleep = sleep
+        self.async_sleep = async_sleep
+        self.core = EmulatorCore(self.region, spec or default_index(), self.clock, seed,
+                                 self.faults, REDIRECT_URI)
+        self.app = ASGIApp(self.core)
+        self._clients: list[Any] = []
+
+    # -- identity ---------------------------------------------------------------------------
+    @property
+    def client_id(self) -> str:
+        return self.core.identity.client_id
+
+    @property
+    def client_secret(self) -> str:
+        return self.core.identity.client_secret
+
+    @property
+    def redirect_uri(self) -> str:
+        return self.core.identity.redirect_uri
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.origin}/v2"
+
+    def issue_token(self, scopes: Iterable[str] = ALL_SCOPES) -> Token:
+        """A fresh token pair for the pre-consented test user, as an ``eaccounting`` Token."""
+        from eaccounting.tokens import Token
+
+        body = self.core.identity.issue(self.client_id, frozenset(scopes))
+        return Token(
+            access_token=body["access_token"],
+            refresh_token=body.get("refresh_token"),
+            expires_at=self.clock.time() + body["expires_in"],
+            scope=body["scope"],
+        )
+
+    # -- transports and clients ---------------------------------------------------------------
+    def transport(self) -> httpx.BaseTransport:
+        """A sync in-process transport (for ``eaccounting.Client`` or ``httpx.Client``)."""
+        return EmulatorTransport(self.core, self.sleep)
+
+    def async_transport(self) -> httpx.AsyncBaseTransport:
+        """An async in-process transport (for ``eaccounting.AsyncClient``/``httpx.AsyncClient``)."""
+        return AsyncEmulatorTransport(self.core, self.async_sleep)
+
+    def asgi_transport(self) -> httpx.AsyncBaseTransport:
+        """``httpx.ASGITransport`` over the ASGI app (exercises the ASGI layer)."""
+        return httpx.ASGITransport(app=self.app)
+
+    def _client_kwargs(self, scopes: Iterable[str], kwargs: dict[str, Any]) -> dict[str, Any]:
+        from eaccounting.tokens import MemoryTokenStore
+
+        settings: dict[str, Any] = {
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "base_url": self.base_url,
+            "identity_url": self.origin,
+            "redirect_uri": self.redirect_uri,
+            "token_store": MemoryTokenStore(self.issue_token(scopes)),
+            "clock": self.clock.time,
+        }
+        settings.update(kwargs)
+        return settings
+
+    def client(self, *, scopes: Iterable[str] = ALL_SCOPES, **kwargs: Any) -> Client:
+        """An ``eaccounting.Client`` wired to this emulator with a valid token."""
+        from eaccounting import Client
+
+        kwargs.setdefault("transport", self.transport())
+        kwargs.setdefault("sleep", self.sleep)
+        client = Client(**self._client_kwargs(scopes, kwargs))
+        self._clients.append(client)
+        return client
+
+    def async_client(self, *, scopes: Iterable[str] = ALL_SCOPES, **kwargs: Any) -> AsyncClient:
+        """An ``eaccounting.AsyncClient`` wired to this emulator with a valid token."""
+        from eaccounting import AsyncClient
+
+        kwargs.setdefault("transport", self.async_transport())
+        client = AsyncClient(**self._client_kwargs(scopes, kwargs))
+        return client
+
+    # -- state --------------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Back to the freshly seeded company (tokens issued earlier become invalid)."""
+        self.core.reset()
+
+    def snapshot(self, path: str | Path) -> None:
+        """Write the company's state to a JSON file."""
+        self.core.company.save(path)
+
+    def load(self, path: str | Path) -> None:
+        """Replace the company's state with a snapshot written by :meth:`snapshot`."""
+        self.core.company.restore(json.loads(Path(path).read_text("utf-8")))
+
+    def coverage(self) -> CoverageReport:
+        return coverage(self.region.code, self.core)
+
+    def close(self) -> None:
+        for client in self._clients:
+            client.close()
+        self._clients.clear()
+
+    def __enter__(self) -> Emulator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@dataclass(frozen=True)
+class CoverageReport:
+    """Which operations the emulator serves, and how."""
+
+    region: str
+    total: int
+    stateful: tuple[str, ...]  # business rules over shared state
+    crud: tuple[str, ...]  # the generic, spec-driven CRUD engine (also stateful)
+    stub: tuple[str, ...]  # schema-shaped answers without state
+    region_gated: tuple[str, ...]  # answer 403/4009 in this region
+    not_implemented: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "region": self.region,
+            "total": self.total,
+            "implemented_with_state": len(self.stateful) + len(self.crud),
+            "stateful": list(self.stateful),
+            "crud": list(self.crud),
+            "stub": list(self.stub),
+            "region_gated": list(self.region_gated),
+            "not_implemented": list(self.not_implemented),
+        }
+
+
+def coverage(region: str = "se", core: EmulatorCore | None = None) -> CoverageReport:
+    """Classify every operation of the effective spec for ``region``."""
+    if core is None:
+        core = Emulator(region).core
+    kinds: dict[str, list[str]] = {"stateful": [], "crud": [], "stub": []}
+    missing = []
+    for op_id, (_, kind) in sorted(core.handlers.items()):
+        if kind == "stub" and op_id in core.disabled:
+            missing.append(op_id)
+        else:
+            kinds[kind].append(op_id)
+    gated = sorted(o for o, regions in GATED.items() if core.region.code not in regions)
+    return CoverageReport(
+        region=core.region.code,
+        total=len(core.handlers),
+        stateful=tuple(kinds["stateful"]),
+        crud=tuple(kinds["crud"]),
+        stub=tuple(kinds["stub"]),
+        region_gated=tuple(gated),
+        not_implemented=tuple(missing),
+    )
+
+
+def serve(region: str = "se", host: str = "127.0.0.1", port: int = 8080, seed: int = 0) -> None:
+    """Run the emulator as a loopback HTTP server (uvicorn) with the wall clock."""
+    import uvicorn
+
+    emulator = Emulator(region, seed=seed, clock=SystemClock(), origin=f"http://{host}:{port}")
+    print(  # noqa: T201 - the CLI shows how to connect
+        f"eAccounting emulator ({emulator.region.country}) on {emulator.origin}/v2  "
+        f"client_id={emulator.client_id}"
+    )
+    uvicorn.run(emulator.app, host=host, port=port, log_level="warning")

@@ -1,0 +1,217 @@
+"""Schema-driven shaping of stored objects and validation of request bodies.
+
+Both walk the effective spec's JSON Schemas (OpenAPI 3.1 type arrays, ``$ref`` to components).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from .errors import field_error
+
+Schema = dict[str, Any]
+ZERO_GUID = "00000000-0000-0000-0000-000000000000"
+_MISSING = object()
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+class Schemas:
+    """Resolves ``$ref``s against the spec's components and answers questions about schemas."""
+
+    def __init__(self, components: dict[str, Schema]) -> None:
+        self.components = components
+        self._props: dict[int, dict[str, Schema]] = {}
+
+    def resolve(self, schema: Schema) -> Schema:
+        while "$ref" in schema:
+            schema = self.components[schema["$ref"].rsplit("/", 1)[-1]]
+        return schema
+
+    def named(self, name: str) -> Schema:
+        return self.components[name]
+
+    def properties(self, schema: Schema) -> dict[str, Schema]:
+        """Property name → resolved property schema (cached per schema object)."""
+        schema = self.resolve(schema)
+        key = id(schema)
+        props = self._props.get(key)
+        if props is None:
+            props = {k: self.resolve(v) for k, v in schema.get("properties", {}).items()}
+            self._props[key] = props
+        return props
+
+
+def types_of(schema: Schema) -> tuple[str, ...]:
+    t = schema.get("type")
+    if t is None:
+        return ()
+    return tuple(t) if isinstance(t, list) else (t,)
+
+
+def nullable(schema: Schema) -> bool:
+    return "null" in types_of(schema)
+
+
+def main_type(schema: Schema) -> str | None:
+    for t in types_of(schema):
+        if t != "null":
+            return t
+    return "object" if "properties" in schema else None
+
+
+class Shaper:
+    """Builds complete, spec-valid objects: every declared property present, defaults filled."""
+
+    def __init__(self, schemas: Schemas, today: str, now: str) -> None:
+        self.schemas = schemas
+        self.today = today
+        self.now = now
+
+    def default(self, schema: Schema, depth: int = 0) -> Any:
+        schema = self.schemas.resolve(schema)
+        if nullable(schema):
+            return None
+        if "enum" in schema:
+            return schema["enum"][0]
+        t = main_type(schema)
+        if t == "string":
+            fmt = schema.get("format")
+            if fmt == "uuid":
+                return ZERO_GUID
+            if fmt == "date":
+                return self.today
+            if fmt == "date-time":
+                return self.now
+            return "x" * int(schema.get("minLength", 0))
+        if t == "integer":
+            return max(0, int(schema.get("minimum", 0)))
+        if t == "number":
+            return float(max(0, schema.get("minimum", 0)))
+        if t == "boolean":
+            return False
+        if t == "array":
+            return []
+        if t == "object":
+            return self.shape(schema, {}, depth + 1) if depth < 6 else {}
+        return None
+
+    def shape(self, schema: Schema, data: dict[str, Any], depth: int = 0) -> dict[str, Any]:
+        """``data`` restricted to the schema's properties, in schema order, with gaps filled."""
+        out: dict[str, Any] = {}
+        for name, prop in self.schemas.properties(schema).items():
+            value = data.get(name, _MISSING)
+            if value is _MISSING or (value is None and not nullable(prop)):
+                out[name] = self.default(prop, depth)
+                continue
+            t = main_type(prop)
+            if t == "object" and isinstance(value, dict):
+                out[name] = self.shape(prop, value, depth + 1)
+            elif t == "array" and isinstance(value, list):
+                items = self.schemas.resolve(prop.get("items", {}))
+                if main_type(items) == "object":
+                    out[name] = [
+                        self.shape(items, v, depth + 1) if isinstance(v, dict) else v for v in value
+                    ]
+                else:
+                    out[name] = value
+            else:
+                out[name] = value
+        return out
+
+
+def _check_value(
+    schemas: Schemas, schema: Schema, value: Any, field: str, errors: list[dict[str, Any]]
+) -> Any:
+    """Validate one input value; returns the normalised value (dates → yyyy-MM-dd)."""
+    schema = schemas.resolve(schema)
+    if value is None:
+        return None
+    t = main_type(schema)
+    if t == "string":
+        if not isinstance(value, str):
+            errors.append(field_error(field, "InvalidType", f"{field} must be a string."))
+            return value
+        fmt = schema.get("format")
+        if fmt == "uuid":
+            try:
+                uuid.UUID(value)
+            except ValueError:
+                errors.append(field_error(field, "InvalidGuid", f"'{value}' is not a valid GUID."))
+        elif fmt in ("date", "date-time"):
+            try:
+                if _DATE_RE.match(value) is None:
+                    raise ValueError(value)
+                if len(value) > 10:
+                    datetime.fromisoformat(value.replace("Z", "+00:00"))
+                else:
+                    date.fromisoformat(value)
+            except ValueError:
+                errors.append(
+                    field_error(field, "InvalidDate", f"'{value}' is not a valid date (yyyy-MM-dd).")
+                )
+                return value
+            if fmt == "date":
+                return value[:10]
+        max_len = schema.get("maxLength")
+        if max_len is not None and len(value) > max_len:
+            errors.append(
+                field_error(
+                    field, "MaxLength", f"{field} can be at most {max_len} characters long."
+                )
+            )
+        return value
+    if t in ("integer", "number"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            errors.append(field_error(field, "InvalidType", f"{field} must be a number."))
+        elif t == "integer" and not float(value).is_integer():
+            errors.append(field_error(field, "InvalidType", f"{field} must be an integer."))
+        return value
+    if t == "boolean":
+        if not isinstance(value, bool):
+            errors.append(field_error(field, "InvalidType", f"{field} must be true or false."))
+        return value
+    if t == "array":
+        if not isinstance(value, list):
+            errors.append(field_error(field, "InvalidType", f"{field} must be an array."))
+            return value
+        items = schema.get("items", {})
+        return [_check_value(schemas, items, v, f"{field}[{i}]", errors) for i, v in enumerate(value)]
+    if t == "object":
+        if not isinstance(value, dict):
+            errors.append(field_error(field, "InvalidType", f"{field} must be an object."))
+            return value
+        return validate_object(schemas, schema, value, errors, prefix=f"{field}.")
+    return value
+
+
+def validate_object(
+    schemas: Schemas,
+    schema: Schema,
+    body: dict[str, Any],
+    errors: list[dict[str, Any]],
+    prefix: str = "",
+) -> dict[str, Any]:
+    """Check required fields, types and lengths; returns the writable, normalised fields.
+
+    Read-only properties are dropped, as the real API ignores them on POST/PUT.
+    """
+    schema = schemas.resolve(schema)
+    props = schemas.properties(schema)
+    out: dict[str, Any] = {}
+    for name in schema.get("required", ()):
+        prop = props.get(name, {})
+        if prop.get("readOnly"):
+            continue
+        if body.get(name) is None and not (name in body and nullable(prop)):
+            errors.append(
+                field_error(f"{prefix}{name}", "Required", f"The {prefix}{name} field is required.")
+            )
+    for name, value in body.items():
+        prop = props.get(name)
+        if prop is None or prop.get("readOnly"):
+            continue
+        out[name] = _check_value(schemas, prop, value, f"{prefix}{name}", errors)
+    return out
