@@ -81,15 +81,20 @@ class Company:
             raise not_found(what or coll, ident)
         return record
 
-    def validate(self, req: Request, schema: Schema | None = None) -> Record:
-        """The request body checked against ``schema`` (default: the operation's body schema)."""
+    def validate(
+        self, req: Request, schema: Schema | None = None, optional: frozenset[str] = frozenset()
+    ) -> Record:
+        """The request body checked against ``schema`` (default: the operation's body schema).
+
+        ``optional`` names required fields the emulator fills in itself (assigned numbers).
+        """
         schema = schema or req.op.request_schema
         if not isinstance(req.body, dict):
             raise VismaError(400, 2000, "The request body must be a JSON object.")
         if schema is None:
             return dict(req.body)
         errors: list[dict[str, Any]] = []
-        data = validate_object(self.schemas, schema, req.body, errors)
+        data = validate_object(self.schemas, schema, req.body, errors, optional=optional)
         if errors:
             raise validation(errors)
         return data

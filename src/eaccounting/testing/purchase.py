@@ -59,7 +59,12 @@ def create_supplier_invoice(c: Company, r: Request) -> tuple[int, Any]:
 @handles("convert_supplier_invoice_draft")
 def convert_supplier_draft(c: Company, r: Request) -> tuple[int, Any]:
     draft = c.get("supplierinvoicedrafts", r.params["id"], "Supplier invoice draft")
-    body = {k: v for k, v in draft.items() if k not in ("Id", "CreatedUtc", "ModifiedUtc")}
+    keep = ("SupplierId", "InvoiceNumber", "InvoiceDate", "DueDate", "TotalAmount", "Vat",
+            "IsCreditInvoice", "CurrencyCode", "OcrNumber", "Message")
+    body = {k: draft.get(k) for k in keep}
+    body["Rows"] = [{k: row.get(k) for k in ("AccountNumber", "DebetAmount", "CreditAmount",
+                                             "TransactionText")}
+                    for row in draft.get("Rows") or []]
     if not body.get("InvoiceNumber"):
         raise validation([field_error("InvoiceNumber", "Required",
                                       "The draft needs an InvoiceNumber to be converted.")])

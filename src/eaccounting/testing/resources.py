@@ -25,7 +25,7 @@ def upload_attachment(c: Company, r: Request) -> tuple[int, Any]:
             raise validation([field_error("Data", "InvalidBase64",
                                           "Data must be base64-encoded file content.")]) from None
     record = create_record(c, "attachments", c.schemas.named("Attachment"), {
-        **data, "UploadedBy": "test.user@example.com", "ImageDate": c.now(),
+        **data, "UploadedBy": "test.user@example.com", "ImageDate": c.today(),
         "AttachmentStatus": 0, "Type": 0,
     })
     c.blobs[record["Id"]] = raw or ""

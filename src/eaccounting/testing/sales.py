@@ -169,7 +169,7 @@ def save_supplier(c: Company, r: Request) -> tuple[int, Any]:
 @handles("create_article", "update_article")
 def save_article(c: Company, r: Request) -> tuple[int, Any]:
     schema = c.schemas.named("ArticleApi")
-    data = c.validate(r)
+    data = c.validate(r, optional=frozenset({"Number"}))
     current = c.get("articles", r.params["articleId"]) if "articleId" in r.params else None
     unit = c.coll("units").get(str(data.get("UnitId")))
     if unit is None:

@@ -107,7 +107,12 @@ class Shaper:
                 out[name] = self.default(prop, depth)
                 continue
             t = main_type(prop)
-            if t == "object" and isinstance(value, dict):
+            if (t == "object" and not isinstance(value, dict)) or (
+                t == "array" and not isinstance(value, list)
+            ):
+                # A value of the wrong shape (e.g. copied between document types) is dropped.
+                out[name] = self.default(prop, depth)
+            elif t == "object" and isinstance(value, dict):
                 out[name] = self.shape(prop, value, depth + 1)
             elif t == "array" and isinstance(value, list):
                 items = self.schemas.resolve(prop.get("items", {}))
@@ -193,6 +198,7 @@ def validate_object(
     body: dict[str, Any],
     errors: list[dict[str, Any]],
     prefix: str = "",
+    optional: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """Check required fields, types and lengths; returns the writable, normalised fields.
 
@@ -203,7 +209,7 @@ def validate_object(
     out: dict[str, Any] = {}
     for name in schema.get("required", ()):
         prop = props.get(name, {})
-        if prop.get("readOnly"):
+        if prop.get("readOnly") or name in optional:
             continue
         if body.get(name) is None and not (name in body and nullable(prop)):
             errors.append(

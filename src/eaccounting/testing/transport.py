@@ -27,7 +27,7 @@ def _response(reply: Reply, request: httpx.Request) -> httpx.Response:
             f"{len(body) // 2} bytes, expected {len(body)})",
             request=request,
         )
-    return httpx.Response(reply.status, headers=render_headers(reply), content=body,
+    return httpx.Response(reply.status, headers=render_headers(reply), stream=httpx.ByteStream(body),
                           request=request)
 
 
