@@ -40,20 +40,40 @@ def first(api: httpx.Client, path: str) -> dict[str, Any]:
 
 def make_customer(api: httpx.Client, name: str = "Acme AB", **extra: Any) -> dict[str, Any]:
     terms = first(api, "/termsofpayments")
-    body = {"Name": name, "InvoiceCity": "Stockholm", "InvoicePostalCode": "111 22",
-            "IsActive": True, "IsPrivatePerson": False, "TermsOfPaymentId": terms["Id"], **extra}
+    body = {
+        "Name": name,
+        "InvoiceCity": "Stockholm",
+        "InvoicePostalCode": "111 22",
+        "IsActive": True,
+        "IsPrivatePerson": False,
+        "TermsOfPaymentId": terms["Id"],
+        **extra,
+    }
     response = api.post("/customers", json=body)
     assert response.status_code == 201, response.text
     return dict(response.json())
 
 
-def make_article(api: httpx.Client, price: float, rate_code: str = "MP1", **extra: Any) -> dict[str, Any]:
+def make_article(
+    api: httpx.Client, price: float, rate_code: str = "MP1", **extra: Any
+) -> dict[str, Any]:
     unit = first(api, "/units")
-    coding = next(c for c in api.get("/articleaccountcodings").json()["Data"]
-                  if c["Name"] == {"MP1": "Utgående moms 25 %", "MP2": "Utgående moms 12 %",
-                                   "MP3": "Utgående moms 6 %"}[rate_code])
-    body = {"Name": f"Article {price}", "IsActive": True, "UnitId": unit["Id"],
-            "CodingId": coding["Id"], "NetPrice": price, **extra}
+    coding = next(
+        c
+        for c in api.get("/articleaccountcodings").json()["Data"]
+        if c["Name"]
+        == {"MP1": "Utgående moms 25 %", "MP2": "Utgående moms 12 %", "MP3": "Utgående moms 6 %"}[
+            rate_code
+        ]
+    )
+    body = {
+        "Name": f"Article {price}",
+        "IsActive": True,
+        "UnitId": unit["Id"],
+        "CodingId": coding["Id"],
+        "NetPrice": price,
+        **extra,
+    }
     response = api.post("/articles", json=body)
     assert response.status_code == 201, response.text
     return dict(response.json())

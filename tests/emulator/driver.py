@@ -29,54 +29,107 @@ def setup(api: httpx.Client) -> Fixture:
     customer = make_customer(api)
     article = make_article(api, 100)
     terms = first(api, "/termsofpayments")
-    row = {"ArticleId": article["Id"], "Quantity": 2, "IsTextRow": False,
-           "ReversedConstructionServicesVatFree": False}
+    row = {
+        "ArticleId": article["Id"],
+        "Quantity": 2,
+        "IsTextRow": False,
+        "ReversedConstructionServicesVatFree": False,
+    }
     doc = {"CustomerId": customer["Id"], "EuThirdParty": False, "RotReducedInvoicingType": 0}
     draft = api.post("/customerinvoicedrafts", json={**doc, "Rows": [row]}).json()
     invoice = api.post("/customerinvoices", json={**doc, "Rows": [row]}).json()
-    supplier = api.post("/suppliers", json={"Name": "Lev AB", "TermsOfPaymentId": terms["Id"]}
-                        ).json()
-    sinv = api.post("/supplierinvoices", json={"SupplierId": supplier["Id"], "InvoiceNumber": "F1",
-                                               "TotalAmount": 125, "Vat": 25}).json()
-    sdraft = api.post("/supplierinvoicedrafts", json={"SupplierId": supplier["Id"], "Rows": [], "IsCreditInvoice": False,
-                                                      "InvoiceNumber": "F2", "TotalAmount": 125,
-                                                      "Vat": 25}).json()
+    supplier = api.post(
+        "/suppliers", json={"Name": "Lev AB", "TermsOfPaymentId": terms["Id"]}
+    ).json()
+    sinv = api.post(
+        "/supplierinvoices",
+        json={"SupplierId": supplier["Id"], "InvoiceNumber": "F1", "TotalAmount": 125, "Vat": 25},
+    ).json()
+    sdraft = api.post(
+        "/supplierinvoicedrafts",
+        json={
+            "SupplierId": supplier["Id"],
+            "Rows": [],
+            "IsCreditInvoice": False,
+            "InvoiceNumber": "F2",
+            "TotalAmount": 125,
+            "Vat": 25,
+        },
+    ).json()
     quote = api.post("/quotes", json={"CustomerId": customer["Id"], "Rows": [row]}).json()
     order = api.post(f"/quotes/{quote['Id']}/converttoorder", json={}).json()
     project = api.post("/projects", json={"Name": "P", "Number": "P1", "Status": 1}).json()
-    attachment = api.post("/attachments", json={"ContentType": "text/plain", "FileName": "a.txt",
-                                                "Data": "aGVsbG8="}).json()
-    voucher = api.post("/vouchers", json={"VoucherText": "v", "Rows": [
-        {"AccountNumber": 1930, "DebitAmount": 10}, {"AccountNumber": 2081, "CreditAmount": 10}]}
+    attachment = api.post(
+        "/attachments", json={"ContentType": "text/plain", "FileName": "a.txt", "Data": "aGVsbG8="}
+    ).json()
+    voucher = api.post(
+        "/vouchers",
+        json={
+            "VoucherText": "v",
+            "Rows": [
+                {"AccountNumber": 1930, "DebitAmount": 10},
+                {"AccountNumber": 2081, "CreditAmount": 10},
+            ],
+        },
     ).json()
     center = first(api, "/costcenters")
-    item = api.post("/costcenteritems", json={"CostCenterId": center["Id"], "Name": "Dept",
-                                              "ShortName": "D", "IsActive": True}).json()
+    item = api.post(
+        "/costcenteritems",
+        json={"CostCenterId": center["Id"], "Name": "Dept", "ShortName": "D", "IsActive": True},
+    ).json()
     fiscal = first(api, "/fiscalyears")
     fiscal_now = api.get("/fiscalyears").json()["Data"][-1]
     bank = first(api, "/bankaccounts")
     ids = {
-        "CustomerId": customer["Id"], "ArticleId": article["Id"], "TermsOfPaymentId": terms["Id"],
-        "SupplierId": supplier["Id"], "UnitId": article["UnitId"], "CodingId": article["CodingId"],
-        "CostCenterId": center["Id"], "CompanyBankAccountId": bank["Id"],
-        "FiscalYearId": fiscal_now["Id"], "ProjectId": project["Id"],
-        "fiscalyearId": fiscal_now["Id"], "voucherId": voucher["Id"], "accountNumber": "1930",
-        "date": "2026-01-31", "countrycode": "SE", "customerInvoiceDraftId": draft["Id"],
-        "customerInvoiceId": invoice["Id"], "orderId": order["Id"], "quoteId": quote["Id"],
-        "attachmentId": attachment["Id"], "bankAccountId": bank["Id"],
-        "costCenterItemId": item["Id"], "creditInvoiceId": sinv["Id"],
-        "fromDate": "2026-01-01", "toDate": "2026-01-31", "salesPriceListId": ZERO_GUID,
+        "CustomerId": customer["Id"],
+        "ArticleId": article["Id"],
+        "TermsOfPaymentId": terms["Id"],
+        "SupplierId": supplier["Id"],
+        "UnitId": article["UnitId"],
+        "CodingId": article["CodingId"],
+        "CostCenterId": center["Id"],
+        "CompanyBankAccountId": bank["Id"],
+        "FiscalYearId": fiscal_now["Id"],
+        "ProjectId": project["Id"],
+        "fiscalyearId": fiscal_now["Id"],
+        "voucherId": voucher["Id"],
+        "accountNumber": "1930",
+        "date": "2026-01-31",
+        "countrycode": "SE",
+        "customerInvoiceDraftId": draft["Id"],
+        "customerInvoiceId": invoice["Id"],
+        "orderId": order["Id"],
+        "quoteId": quote["Id"],
+        "attachmentId": attachment["Id"],
+        "bankAccountId": bank["Id"],
+        "costCenterItemId": item["Id"],
+        "creditInvoiceId": sinv["Id"],
+        "fromDate": "2026-01-01",
+        "toDate": "2026-01-31",
+        "salesPriceListId": ZERO_GUID,
     }
     del fiscal
     by_collection = {
-        "customers": customer["Id"], "articles": article["Id"], "customerinvoices": invoice["Id"],
-        "customerinvoicedrafts": draft["Id"], "suppliers": supplier["Id"],
-        "supplierinvoices": sinv["Id"], "supplierinvoicedrafts": sdraft["Id"],
-        "quotes": quote["Id"], "orders": order["Id"], "projects": project["Id"],
-        "attachments": attachment["Id"], "attachmentlinks": attachment["Id"],
-        "costcenters": center["Id"], "costcenteritems": item["Id"], "fiscalyears": fiscal_now["Id"],
-        "bankaccounts": bank["Id"], "termsofpayments": terms["Id"], "units": article["UnitId"],
-        "vatcodes": first(api, "/vatcodes")["Id"], "articleaccountcodings": article["CodingId"],
+        "customers": customer["Id"],
+        "articles": article["Id"],
+        "customerinvoices": invoice["Id"],
+        "customerinvoicedrafts": draft["Id"],
+        "suppliers": supplier["Id"],
+        "supplierinvoices": sinv["Id"],
+        "supplierinvoicedrafts": sdraft["Id"],
+        "quotes": quote["Id"],
+        "orders": order["Id"],
+        "projects": project["Id"],
+        "attachments": attachment["Id"],
+        "attachmentlinks": attachment["Id"],
+        "costcenters": center["Id"],
+        "costcenteritems": item["Id"],
+        "fiscalyears": fiscal_now["Id"],
+        "bankaccounts": bank["Id"],
+        "termsofpayments": terms["Id"],
+        "units": article["UnitId"],
+        "vatcodes": first(api, "/vatcodes")["Id"],
+        "articleaccountcodings": article["CodingId"],
         "vouchers": voucher["Id"],
         "deliverymethods": first(api, "/deliverymethods")["Id"],
         "deliveryterms": first(api, "/deliveryterms")["Id"],
@@ -96,8 +149,14 @@ def seed_remaining(emu: Emulator, api: httpx.Client, fx: Fixture) -> None:
             continue
         if op.method != "GET" or op.response_schema is None or op.paginated:
             continue
-        create = next((o for o in index.operations.values() if o.method == "POST"
-                       and o.path == f"/{coll}" and o.request_schema is not None), None)
+        create = next(
+            (
+                o
+                for o in index.operations.values()
+                if o.method == "POST" and o.path == f"/{coll}" and o.request_schema is not None
+            ),
+            None,
+        )
         ident = None
         if create is not None and create.request_schema is op.response_schema:
             body = _fill(shaper.shape(create.request_schema, {}), fx.ids)
@@ -124,7 +183,7 @@ def _fill(value: Any, ids: dict[str, str], key: str = "") -> Any:
 def request_for(emu: Emulator, op: Operation, fx: Fixture) -> tuple[str, Any]:
     segments = op.path.strip("/").split("/")
     url = ""
-    for i, seg in enumerate(segments):
+    for seg in segments:
         if seg.startswith("{") and "}" in seg:
             name, rest = seg[1:].split("}", 1)
             value = fx.ids.get(name)
@@ -143,12 +202,15 @@ def request_for(emu: Emulator, op: Operation, fx: Fixture) -> tuple[str, Any]:
         if op.operation_id in ("create_article", "update_article"):
             body.update(Number=None, Name="Other")
         if op.operation_id == "create_voucher":
-            body["Rows"] = [{"AccountNumber": 1930, "DebitAmount": 5},
-                            {"AccountNumber": 2081, "CreditAmount": 5}]
-        if op.operation_id in ("create_customer_invoice_payment",
-                               "create_supplier_invoice_payment"):
-            body.update(PaymentAmount=10 if "customer" in op.operation_id else -10,
-                        PaymentType=1)
+            body["Rows"] = [
+                {"AccountNumber": 1930, "DebitAmount": 5},
+                {"AccountNumber": 2081, "CreditAmount": 5},
+            ]
+        if op.operation_id in (
+            "create_customer_invoice_payment",
+            "create_supplier_invoice_payment",
+        ):
+            body.update(PaymentAmount=10 if "customer" in op.operation_id else -10, PaymentType=1)
             if "supplier" in op.operation_id:
                 body["PaymentAmount"] = 10
         if op.operation_id == "create_attachment":

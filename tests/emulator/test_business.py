@@ -21,11 +21,22 @@ def invoice_flow(api: httpx.Client) -> dict[str, Any]:
     customer = make_customer(api)
     a25 = make_article(api, 99.5)
     a12 = make_article(api, 40, "MP2")
-    draft = api.post("/customerinvoicedrafts", json={**DOC, "CustomerId": customer["Id"], "Rows": [
-        {**ROW, "ArticleId": a25["Id"], "Quantity": 3},
-        {**ROW, "ArticleId": a12["Id"], "Quantity": 1},
-        {"IsTextRow": True, "Text": "Thank you", "ReversedConstructionServicesVatFree": False},
-    ]})
+    draft = api.post(
+        "/customerinvoicedrafts",
+        json={
+            **DOC,
+            "CustomerId": customer["Id"],
+            "Rows": [
+                {**ROW, "ArticleId": a25["Id"], "Quantity": 3},
+                {**ROW, "ArticleId": a12["Id"], "Quantity": 1},
+                {
+                    "IsTextRow": True,
+                    "Text": "Thank you",
+                    "ReversedConstructionServicesVatFree": False,
+                },
+            ],
+        },
+    )
     assert draft.status_code == 201, draft.text
     response = api.post(f"/customerinvoicedrafts/{draft.json()['Id']}/convert")
     assert response.status_code == 201, response.text
@@ -36,16 +47,32 @@ def test_customer_numbers_are_assigned_and_unique(api: httpx.Client) -> None:
     assert make_customer(api)["CustomerNumber"] == "1"
     assert make_customer(api, "Two")["CustomerNumber"] == "2"
     terms = first(api, "/termsofpayments")["Id"]
-    response = api.post("/customers", json={
-        "Name": "Dup", "InvoiceCity": "A", "InvoicePostalCode": "1", "IsActive": True,
-        "IsPrivatePerson": False, "TermsOfPaymentId": terms, "CustomerNumber": "2"})
+    response = api.post(
+        "/customers",
+        json={
+            "Name": "Dup",
+            "InvoiceCity": "A",
+            "InvoicePostalCode": "1",
+            "IsActive": True,
+            "IsPrivatePerson": False,
+            "TermsOfPaymentId": terms,
+            "CustomerNumber": "2",
+        },
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["ErrorCode"] == 4000
-    assert body["DeveloperErrorMessage"] == "ConflictException - CustomerNumber '2' is already in use."
-    assert body["Errors"] == [{"Field": "CustomerNumber", "ErrorCode": "Duplicate",
-                               "Message": "CustomerNumber must be unique.",
-                               "Key": "CustomerNumber"}]
+    assert (
+        body["DeveloperErrorMessage"] == "ConflictException - CustomerNumber '2' is already in use."
+    )
+    assert body["Errors"] == [
+        {
+            "Field": "CustomerNumber",
+            "ErrorCode": "Duplicate",
+            "Message": "CustomerNumber must be unique.",
+            "Key": "CustomerNumber",
+        }
+    ]
 
 
 def test_required_fields_and_max_length(api: httpx.Client) -> None:
@@ -54,8 +81,11 @@ def test_required_fields_and_max_length(api: httpx.Client) -> None:
     body = response.json()
     assert body["ErrorCode"] == 2000
     assert [(e["Field"], e["ErrorCode"]) for e in body["Errors"]] == [
-        ("InvoiceCity", "Required"), ("IsActive", "Required"), ("IsPrivatePerson", "Required"),
-        ("TermsOfPaymentId", "Required"), ("Name", "MaxLength"),
+        ("InvoiceCity", "Required"),
+        ("IsActive", "Required"),
+        ("IsPrivatePerson", "Required"),
+        ("TermsOfPaymentId", "Required"),
+        ("Name", "MaxLength"),
         ("InvoicePostalCode", "MaxLength"),
     ]
     assert body["Errors"][5]["Message"] == "InvoicePostalCode can be at most 10 characters long."
@@ -65,8 +95,17 @@ def test_required_fields_and_max_length(api: httpx.Client) -> None:
 def test_put_replaces_the_whole_object(api: httpx.Client) -> None:
     customer = make_customer(api, EmailAddress="a@example.com", Telephone="123")
     assert customer["EmailAddress"] == "a@example.com"
-    body = {k: customer[k] for k in ("Name", "InvoiceCity", "InvoicePostalCode", "IsActive",
-                                     "IsPrivatePerson", "TermsOfPaymentId")}
+    body = {
+        k: customer[k]
+        for k in (
+            "Name",
+            "InvoiceCity",
+            "InvoicePostalCode",
+            "IsActive",
+            "IsPrivatePerson",
+            "TermsOfPaymentId",
+        )
+    }
     updated = api.put(f"/customers/{customer['Id']}", json={**body, "Telephone": "456"}).json()
     assert updated["EmailAddress"] is None  # omitted → null
     assert updated["Telephone"] == "456"
@@ -80,12 +119,13 @@ def test_unknown_resource_is_404_with_visma_body(api: httpx.Client) -> None:
     assert response.json()["ErrorCode"] == 3000
     assert response.json()["DeveloperErrorMessage"] == (
         "ResourceNotFoundException - customers with id 6f1c2a52-4d0e-4a47-a3cd-8c3bd25a1c11 "
-        "was not found.")
+        "was not found."
+    )
 
 
 def test_draft_converts_to_invoice_with_totals_vat_and_rounding(api: httpx.Client) -> None:
     invoice = invoice_flow(api)
-    # 3 × 99.50 at 25 % and 1 × 40 at 12 %; SE rounds the total to whole kronor.
+    # 3 x 99.50 at 25 % and 1 x 40 at 12 %; SE rounds the total to whole kronor.
     assert invoice["InvoiceNumber"] == 1
     assert invoice["TotalAmount"] == 338.5
     assert invoice["TotalVatAmount"] == 79.43  # 74.63 + 4.80 (per row, rounded)
@@ -100,31 +140,47 @@ def test_draft_converts_to_invoice_with_totals_vat_and_rounding(api: httpx.Clien
     assert invoice["DueDate"] == "2026-02-14"  # 30 days net
     assert invoice["VoucherNumber"] == "B1"
     assert api.get("/customerinvoicedrafts").json()["Data"] == []
-    assert balances(api) == {1510: 418.0, 2611: -74.63, 2621: -4.8, 3001: -298.5, 3002: -40.0,
-                             3740: -0.07}
+    assert balances(api) == {
+        1510: 418.0,
+        2611: -74.63,
+        2621: -4.8,
+        3001: -298.5,
+        3002: -40.0,
+        3740: -0.07,
+    }
 
 
 def test_payment_reduces_remaining_amount_and_books(api: httpx.Client) -> None:
     invoice = invoice_flow(api)
     bank = first(api, "/bankaccounts")
-    pay = {"CompanyBankAccountId": bank["Id"], "PaymentCurrency": "SEK", "PaymentType": 1,
-           "PaymentDate": "2026-01-20"}
-    response = api.post(f"/customerinvoices/{invoice['Id']}/payments",
-                        json={**pay, "PaymentAmount": 400})
+    pay = {
+        "CompanyBankAccountId": bank["Id"],
+        "PaymentCurrency": "SEK",
+        "PaymentType": 1,
+        "PaymentDate": "2026-01-20",
+    }
+    response = api.post(
+        f"/customerinvoices/{invoice['Id']}/payments", json={**pay, "PaymentAmount": 400}
+    )
     assert response.status_code == 201, response.text
     after = api.get(f"/customerinvoices/{invoice['Id']}").json()
     assert after["RemainingAmount"] == 18.0
     assert after["PaymentStatus"] == 1
-    too_much = api.post(f"/customerinvoices/{invoice['Id']}/payments",
-                        json={**pay, "PaymentAmount": 19})
+    too_much = api.post(
+        f"/customerinvoices/{invoice['Id']}/payments", json={**pay, "PaymentAmount": 19}
+    )
     assert too_much.status_code == 400
     assert too_much.json()["Errors"][0]["Message"] == (
         "PaymentAmount 19.00 must be non-zero, have the sign of the remaining amount and not "
-        "exceed it (18.00).")
+        "exceed it (18.00)."
+    )
     api.post(f"/customerinvoices/{invoice['Id']}/payments", json={**pay, "PaymentAmount": 18})
     paid = api.get(f"/customerinvoices/{invoice['Id']}").json()
     assert (paid["RemainingAmount"], paid["PaymentStatus"], paid["PaymentDate"]) == (
-        0.0, 0, "2026-01-20")
+        0.0,
+        0,
+        "2026-01-20",
+    )
     assert balances(api)[1930] == 418.0
     assert 1510 not in balances(api)
 
@@ -132,14 +188,22 @@ def test_payment_reduces_remaining_amount_and_books(api: httpx.Client) -> None:
 def test_credit_invoice_has_negative_amounts(api: httpx.Client) -> None:
     customer = make_customer(api)
     article = make_article(api, 100)
-    response = api.post("/customerinvoices", json={**DOC, "CustomerId": customer["Id"],
-                                                   "IsCreditInvoice": True,
-                                                   "Rows": [{"ArticleId": article["Id"],
-                                                             "Quantity": 1}]})
+    response = api.post(
+        "/customerinvoices",
+        json={
+            **DOC,
+            "CustomerId": customer["Id"],
+            "IsCreditInvoice": True,
+            "Rows": [{"ArticleId": article["Id"], "Quantity": 1}],
+        },
+    )
     assert response.status_code == 201, response.text
     credit = response.json()
     assert (credit["TotalAmount"], credit["TotalVatAmount"], credit["RemainingAmount"]) == (
-        -100.0, -25.0, -125.0)
+        -100.0,
+        -25.0,
+        -125.0,
+    )
     assert balances(api) == {1510: -125.0, 2611: 25.0, 3001: 100.0}
 
 
@@ -152,43 +216,84 @@ def test_norway_vat_and_rounding_and_netherlands_no_rounding() -> None:
         emu = Emulator(region=region)
         api = api_client(emu)
         terms = first(api, "/termsofpayments")["Id"]
-        customer = api.post("/customers", json={
-            "Name": "Kunde", "InvoiceCity": "X", "InvoicePostalCode": "1", "IsActive": True,
-            "IsPrivatePerson": False, "TermsOfPaymentId": terms}).json()
+        customer = api.post(
+            "/customers",
+            json={
+                "Name": "Kunde",
+                "InvoiceCity": "X",
+                "InvoicePostalCode": "1",
+                "IsActive": True,
+                "IsPrivatePerson": False,
+                "TermsOfPaymentId": terms,
+            },
+        ).json()
         codings = api.get("/articleaccountcodings").json()["Data"]
         coding = codings[1]  # the second statutory rate: NO 15 % food, NL 9 % low
-        article = api.post("/articles", json={
-            "Name": "Food", "IsActive": True, "UnitId": first(api, "/units")["Id"],
-            "CodingId": coding["Id"], "NetPrice": 40}).json()
-        invoice = api.post("/customerinvoices", json={**DOC, "CustomerId": customer["Id"],
-                                                      "Rows": [{"ArticleId": article["Id"],
-                                                                "Quantity": 2}]}).json()
-        assert (invoice["TotalAmount"], invoice["TotalVatAmount"],
-                invoice["TotalRoundings"]) == expected, region
-        assert api.get("/companysettings").json()["CurrencyCode"] == {"no": "NOK",
-                                                                      "nl": "EUR"}[region]
+        article = api.post(
+            "/articles",
+            json={
+                "Name": "Food",
+                "IsActive": True,
+                "UnitId": first(api, "/units")["Id"],
+                "CodingId": coding["Id"],
+                "NetPrice": 40,
+            },
+        ).json()
+        invoice = api.post(
+            "/customerinvoices",
+            json={
+                **DOC,
+                "CustomerId": customer["Id"],
+                "Rows": [{"ArticleId": article["Id"], "Quantity": 2}],
+            },
+        ).json()
+        assert (
+            invoice["TotalAmount"],
+            invoice["TotalVatAmount"],
+            invoice["TotalRoundings"],
+        ) == expected, region
+        assert (
+            api.get("/companysettings").json()["CurrencyCode"] == {"no": "NOK", "nl": "EUR"}[region]
+        )
 
 
 def test_voucher_must_balance_and_be_in_an_open_fiscal_year(api: httpx.Client) -> None:
-    rows = [{"AccountNumber": 1930, "DebitAmount": 100}, {"AccountNumber": 2081,
-                                                           "CreditAmount": 90}]
-    response = api.post("/vouchers", json={"VoucherText": "Owner deposit",
-                                           "VoucherDate": "2026-01-10", "Rows": rows})
+    rows = [
+        {"AccountNumber": 1930, "DebitAmount": 100},
+        {"AccountNumber": 2081, "CreditAmount": 90},
+    ]
+    response = api.post(
+        "/vouchers",
+        json={"VoucherText": "Owner deposit", "VoucherDate": "2026-01-10", "Rows": rows},
+    )
     assert response.status_code == 400
-    assert response.json()["Errors"] == [{
-        "Field": "Rows", "ErrorCode": "VoucherNotBalanced", "Key": "Rows",
-        "Message": "The voucher is not balanced: debit 100.00, credit 90.00."}]
+    assert response.json()["Errors"] == [
+        {
+            "Field": "Rows",
+            "ErrorCode": "VoucherNotBalanced",
+            "Key": "Rows",
+            "Message": "The voucher is not balanced: debit 100.00, credit 90.00.",
+        }
+    ]
     rows[1]["CreditAmount"] = 100
-    old = api.post("/vouchers", json={"VoucherText": "x", "VoucherDate": "2023-06-01",
-                                      "Rows": rows})
+    old = api.post(
+        "/vouchers", json={"VoucherText": "x", "VoucherDate": "2023-06-01", "Rows": rows}
+    )
     assert old.status_code == 400
     assert old.json()["ErrorCode"] == 3001
-    unknown = api.post("/vouchers", json={"VoucherText": "x", "VoucherDate": "2026-01-10",
-                                          "Rows": [*rows, {"AccountNumber": 9999,
-                                                           "DebitAmount": 1}]})
+    unknown = api.post(
+        "/vouchers",
+        json={
+            "VoucherText": "x",
+            "VoucherDate": "2026-01-10",
+            "Rows": [*rows, {"AccountNumber": 9999, "DebitAmount": 1}],
+        },
+    )
     assert unknown.json()["ErrorCode"] == 3002
-    ok = api.post("/vouchers", json={"VoucherText": "Owner deposit", "VoucherDate": "2026-01-10",
-                                     "Rows": rows})
+    ok = api.post(
+        "/vouchers",
+        json={"VoucherText": "Owner deposit", "VoucherDate": "2026-01-10", "Rows": rows},
+    )
     assert ok.status_code == 201, ok.text
     assert ok.json()["NumberAndNumberSeries"] == "A1"
     assert balances(api) == {1930: 100.0, 2081: -100.0}
@@ -201,20 +306,41 @@ def test_supplier_invoice_books_payables_and_payment(api: httpx.Client) -> None:
     terms = first(api, "/termsofpayments")["Id"]
     supplier = api.post("/suppliers", json={"Name": "Lev AB", "TermsOfPaymentId": terms}).json()
     assert supplier["SupplierNumber"] == "1"
-    bad = api.post("/supplierinvoices", json={
-        "SupplierId": supplier["Id"], "InvoiceNumber": "F1", "TotalAmount": 125, "Vat": 25,
-        "Rows": [{"AccountNumber": 5010, "DebetAmount": 90}]})
+    bad = api.post(
+        "/supplierinvoices",
+        json={
+            "SupplierId": supplier["Id"],
+            "InvoiceNumber": "F1",
+            "TotalAmount": 125,
+            "Vat": 25,
+            "Rows": [{"AccountNumber": 5010, "DebetAmount": 90}],
+        },
+    )
     assert bad.status_code == 400
     assert bad.json()["ErrorCode"] == 4032
-    invoice = api.post("/supplierinvoices", json={
-        "SupplierId": supplier["Id"], "InvoiceNumber": "F1", "TotalAmount": 125, "Vat": 25,
-        "InvoiceDate": "2026-01-12",
-        "Rows": [{"AccountNumber": 5010, "DebetAmount": 100}]}).json()
+    invoice = api.post(
+        "/supplierinvoices",
+        json={
+            "SupplierId": supplier["Id"],
+            "InvoiceNumber": "F1",
+            "TotalAmount": 125,
+            "Vat": 25,
+            "InvoiceDate": "2026-01-12",
+            "Rows": [{"AccountNumber": 5010, "DebetAmount": 100}],
+        },
+    ).json()
     assert invoice["RemainingAmount"] == 125.0
     bank = first(api, "/bankaccounts")
-    api.post(f"/supplierinvoices/{invoice['Id']}/payments", json={
-        "CompanyBankAccountId": bank["Id"], "PaymentAmount": 125, "PaymentCurrency": "SEK",
-        "PaymentType": 2, "PaymentDate": "2026-01-13"})
+    api.post(
+        f"/supplierinvoices/{invoice['Id']}/payments",
+        json={
+            "CompanyBankAccountId": bank["Id"],
+            "PaymentAmount": 125,
+            "PaymentCurrency": "SEK",
+            "PaymentType": 2,
+            "PaymentDate": "2026-01-13",
+        },
+    )
     assert api.get(f"/supplierinvoices/{invoice['Id']}").json()["RemainingAmount"] == 0.0
     assert balances(api) == {1930: -125.0, 2641: 25.0, 5010: 100.0}
 
@@ -222,8 +348,10 @@ def test_supplier_invoice_books_payables_and_payment(api: httpx.Client) -> None:
 def test_quote_accept_convert_to_order_and_invoice(api: httpx.Client) -> None:
     customer = make_customer(api)
     article = make_article(api, 100)
-    quote = api.post("/quotes", json={"CustomerId": customer["Id"],
-                                      "Rows": [{"ArticleId": article["Id"], "Quantity": 2}]})
+    quote = api.post(
+        "/quotes",
+        json={"CustomerId": customer["Id"], "Rows": [{"ArticleId": article["Id"], "Quantity": 2}]},
+    )
     assert quote.status_code == 201
     assert (quote.json()["Number"], quote.json()["TotalAmount"]) == (1, 200.0)
     assert api.put(f"/quotes/{quote.json()['Id']}/accept").status_code == 200
@@ -236,21 +364,33 @@ def test_quote_accept_convert_to_order_and_invoice(api: httpx.Client) -> None:
 
 
 def test_attachment_upload_link_and_download(emu: Any, api: httpx.Client) -> None:
-    uploaded = api.post("/attachments", json={"ContentType": "text/plain", "FileName": "r.txt",
-                                              "Data": "aGVsbG8="})
+    uploaded = api.post(
+        "/attachments", json={"ContentType": "text/plain", "FileName": "r.txt", "Data": "aGVsbG8="}
+    )
     assert uploaded.status_code == 201
     attachment = uploaded.json()
-    voucher = api.post("/vouchers", json={"VoucherText": "v", "Rows": [
-        {"AccountNumber": 1930, "DebitAmount": 1}, {"AccountNumber": 2081,
-                                                    "CreditAmount": 1}]}).json()
-    link = api.post("/attachmentlinks", json={"DocumentId": voucher["Id"], "DocumentType": 3,
-                                              "AttachmentIds": [attachment["Id"]]})
+    voucher = api.post(
+        "/vouchers",
+        json={
+            "VoucherText": "v",
+            "Rows": [
+                {"AccountNumber": 1930, "DebitAmount": 1},
+                {"AccountNumber": 2081, "CreditAmount": 1},
+            ],
+        },
+    ).json()
+    link = api.post(
+        "/attachmentlinks",
+        json={"DocumentId": voucher["Id"], "DocumentType": 3, "AttachmentIds": [attachment["Id"]]},
+    )
     assert link.status_code == 200
     linked = api.get(f"/attachments/{attachment['Id']}").json()
     assert (linked["DocumentId"], linked["AttachedDocumentType"]) == (voucher["Id"], 3)
     raw = httpx.Client(transport=emu.transport(), base_url=emu.origin)
     download = raw.get(attachment["TemporaryUrl"])
     assert (download.content, download.headers["content-type"]) == (b"hello", "text/plain")
-    bad = api.post("/attachments", json={"ContentType": "text/plain", "FileName": "r.txt",
-                                         "Data": "not base64!"})
+    bad = api.post(
+        "/attachments",
+        json={"ContentType": "text/plain", "FileName": "r.txt", "Data": "not base64!"},
+    )
     assert bad.json()["Errors"][0]["ErrorCode"] == "InvalidBase64"

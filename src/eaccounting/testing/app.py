@@ -45,7 +45,12 @@ class EmulatorCore:
     """Routes a request through auth, quota, faults and the operation's handler."""
 
     def __init__(
-        self, region: Region, index: SpecIndex, clock: Clock, seed: int, faults: Faults,
+        self,
+        region: Region,
+        index: SpecIndex,
+        clock: Clock,
+        seed: int,
+        faults: Faults,
         redirect_uri: str,
     ) -> None:
         self.region = region
@@ -63,7 +68,9 @@ class EmulatorCore:
     def reset(self) -> None:
         """Fresh company, tokens, quotas and fault sequence (same seed → same state)."""
         self.ids = IdGenerator(self.seed)
-        self.identity = IdentityServer(self.clock, self.ids, self.redirect_uri)
+        self.identity = IdentityServer(
+            self.clock, self.ids, self.redirect_uri, lambda: self.faults.token_lifetime
+        )
         self.company = Company(self.region, self.index, self.clock, self.ids)
         self.quota = QuotaTracker(self.clock)
         self.faults.reset()
@@ -103,8 +110,12 @@ class EmulatorCore:
         if op.writes:
             allowed = frozenset(s for s in allowed if not s.endswith(_READONLY_SUFFIX))
         if allowed and not (grant.scopes & allowed):
-            raise VismaError(403, 4006, "The access token lacks the required scope; needs one "
-                             f"of: {', '.join(sorted(allowed))}.")
+            raise VismaError(
+                403,
+                4006,
+                "The access token lacks the required scope; needs one "
+                f"of: {', '.join(sorted(allowed))}.",
+            )
         wait = self.quota.hit(grant.client_id, path)
         if wait is not None:
             return self._quota(wait)
@@ -124,20 +135,31 @@ class EmulatorCore:
         return reply
 
     def _quota(self, wait: int) -> Reply:
-        err = VismaError(429, 4010, "API calls quota exceeded! maximum admitted 600 per Minute. "
-                         f"Try again in {wait} seconds.")
+        err = VismaError(
+            429,
+            4010,
+            "API calls quota exceeded! maximum admitted 600 per Minute. "
+            f"Try again in {wait} seconds.",
+        )
         body = err.body(self.ids.guid())
         body["DeveloperErrorMessage"] = err.message  # the real 429 has no exception prefix
         return Reply(429, _dumps(body))
 
     def _run(
-        self, op: Operation, params: dict[str, str], query: str, headers: dict[str, str],
+        self,
+        op: Operation,
+        params: dict[str, str],
+        query: str,
+        headers: dict[str, str],
         body: bytes,
     ) -> Reply:
         regions = GATED.get(op.operation_id)
         if regions is not None and self.region.code not in regions:
-            raise VismaError(403, 4009, f"{op.operation_id} is not available for companies in "
-                             f"{self.region.country}.")
+            raise VismaError(
+                403,
+                4009,
+                f"{op.operation_id} is not available for companies in {self.region.country}.",
+            )
         handler, kind = self.handlers[op.operation_id]
         if kind == "stub" and op.operation_id in self.disabled:
             raise not_implemented(op)
@@ -147,8 +169,7 @@ class EmulatorCore:
                 parsed = json.loads(body)
             except ValueError:
                 raise VismaError(400, 2000, "The request body is not valid JSON.") from None
-        status, payload = handler(self.company, Request(op, params, dict(parse_qsl(query)),
-                                                        parsed))
+        status, payload = handler(self.company, Request(op, params, dict(parse_qsl(query)), parsed))
         if payload is None:
             return Reply(status, b"", None)
         if isinstance(payload, Binary):
@@ -166,8 +187,9 @@ class EmulatorCore:
             if path == "/connect/token" and method == "POST":
                 form = dict(parse_qsl(body.decode("utf-8", "replace")))
                 token = self.identity.token(form, headers.get("authorization"))
-                return Reply(200, _dumps(token), "application/json",
-                             [("cache-control", "no-store")])
+                return Reply(
+                    200, _dumps(token), "application/json", [("cache-control", "no-store")]
+                )
         except OAuthError as err:
             return Reply(err.status, _dumps(err.body()), "application/json")
         raise VismaError(404, 3000, f"No resource matches {path}.")
@@ -211,9 +233,13 @@ class ASGIApp:
             if not message.get("more_body"):
                 break
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        reply = self.core.handle(scope["method"], scope["path"],
-                                 scope.get("query_string", b"").decode("latin-1"), headers,
-                                 b"".join(chunks))
+        reply = self.core.handle(
+            scope["method"],
+            scope["path"],
+            scope.get("query_string", b"").decode("latin-1"),
+            headers,
+            b"".join(chunks),
+        )
         if reply.delay:
             await asyncio.sleep(reply.delay)
         if reply.fault == "drop":

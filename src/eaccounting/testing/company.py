@@ -113,13 +113,16 @@ class Company:
 
         return lookup
 
-    def page(self, req: Request, records: list[Record], item_schema: Schema | None = None) -> Record:
+    def page(
+        self, req: Request, records: list[Record], item_schema: Schema | None = None
+    ) -> Record:
         """A ``Meta``/``Data`` page of ``records`` after $filter, $orderby, $select, $page."""
         schema = item_schema or req.op.item_schema or {}
         q = req.query
         page = _positive_int(q.get("$page", "1"), "$page")
-        size = min(_positive_int(q.get("$pagesize", str(DEFAULT_PAGE_SIZE)), "$pagesize"),
-                   MAX_PAGE_SIZE)
+        size = min(
+            _positive_int(q.get("$pagesize", str(DEFAULT_PAGE_SIZE)), "$pagesize"), MAX_PAGE_SIZE
+        )
         lookup = self._prop_lookup(schema)
         if "$filter" in q:
             key = (id(schema), q["$filter"])
@@ -154,72 +157,155 @@ class Company:
         year = int(day[:4])
         put = self._put
         for y in (year - 1, year):
-            put("fiscalyears", "FiscalYearApi", {
-                "Id": self.ids.guid(), "StartDate": f"{y}-01-01", "EndDate": f"{y}-12-31",
-                "IsLockedForAccounting": False, "BookkeepingMethod": 0,
-            })
+            put(
+                "fiscalyears",
+                "FiscalYearApi",
+                {
+                    "Id": self.ids.guid(),
+                    "StartDate": f"{y}-01-01",
+                    "EndDate": f"{y}-12-31",
+                    "IsLockedForAccounting": False,
+                    "BookkeepingMethod": 0,
+                },
+            )
         vat_ids: dict[str, str] = {}
         for v in r.vat:
             vid = self.ids.guid()
             vat_ids[v.code] = vid
-            put("vatcodes", "VatCodeApi", {
-                "Id": vid, "Code": v.code, "Description": v.description, "VatRate": v.percent,
-                "RelatedAccounts": {"AccountNumber1": v.output_account},
-            })
-            put("articleaccountcodings", "ArticleAccountCodingApi", {
-                "Id": self.ids.guid(), "Name": v.description, "NameEnglish": v.description,
-                "Type": "Goods", "VatRate": f"{v.percent:g}%", "IsActive": True,
-                "VatRatePercent": v.percent / 100,
-                "DomesticSalesSubjectToVatAccountNumber": v.sales_account, "ChangedUtc": now,
-            })
+            put(
+                "vatcodes",
+                "VatCodeApi",
+                {
+                    "Id": vid,
+                    "Code": v.code,
+                    "Description": v.description,
+                    "VatRate": v.percent,
+                    "RelatedAccounts": {"AccountNumber1": v.output_account},
+                },
+            )
+            put(
+                "articleaccountcodings",
+                "ArticleAccountCodingApi",
+                {
+                    "Id": self.ids.guid(),
+                    "Name": v.description,
+                    "NameEnglish": v.description,
+                    "Type": "Goods",
+                    "VatRate": f"{v.percent:g}%",
+                    "IsActive": True,
+                    "VatRatePercent": v.percent / 100,
+                    "DomesticSalesSubjectToVatAccountNumber": v.sales_account,
+                    "ChangedUtc": now,
+                },
+            )
         for fy in list(self.coll("fiscalyears").values()):
             for number, name in r.accounts:
-                self.coll("accounts")[f"{fy['Id']}:{number}"] = self.shape("AccountApi", {
-                    "Name": name, "Number": str(number), "FiscalYearId": fy["Id"],
-                    "IsActive": True, "ModifiedUtc": now, "CreatedUtc": now,
-                    "Type": 0 if r.code != "nl" else (1 if number < 2000 else 2),
-                    "ReferenceCode": None,
-                })
+                self.coll("accounts")[f"{fy['Id']}:{number}"] = self.shape(
+                    "AccountApi",
+                    {
+                        "Name": name,
+                        "Number": str(number),
+                        "FiscalYearId": fy["Id"],
+                        "IsActive": True,
+                        "ModifiedUtc": now,
+                        "CreatedUtc": now,
+                        "Type": 0 if r.code != "nl" else (1 if number < 2000 else 2),
+                        "ReferenceCode": None,
+                    },
+                )
         for name, days in r.terms_of_payment:
-            put("termsofpayments", "TermsOfPaymentApi", {
-                "Id": self.ids.guid(), "Name": name, "NameEnglish": f"{days} days net",
-                "NumberOfDays": days, "TermsOfPaymentTypeId": 0 if days else 2,
-                "TermsOfPaymentTypeText": "Net", "AvailableForSales": True,
-                "AvailableForPurchase": True,
-            })
+            put(
+                "termsofpayments",
+                "TermsOfPaymentApi",
+                {
+                    "Id": self.ids.guid(),
+                    "Name": name,
+                    "NameEnglish": f"{days} days net",
+                    "NumberOfDays": days,
+                    "TermsOfPaymentTypeId": 0 if days else 2,
+                    "TermsOfPaymentTypeText": "Net",
+                    "AvailableForSales": True,
+                    "AvailableForPurchase": True,
+                },
+            )
         for code, name, abbr in r.units:
-            put("units", "UnitApi", {"Id": self.ids.guid(), "Name": name, "Code": code,
-                                     "Abbreviation": abbr, "AbbreviationEnglish": abbr})
+            put(
+                "units",
+                "UnitApi",
+                {
+                    "Id": self.ids.guid(),
+                    "Name": name,
+                    "Code": code,
+                    "Abbreviation": abbr,
+                    "AbbreviationEnglish": abbr,
+                },
+            )
         for code, name, eu in COUNTRIES:
             self.coll("countries")[code] = self.shape(
                 "CountryApi", {"Name": name, "NameEnglish": name, "Code": code, "IsEuMember": eu}
             )
         for code in sorted({r.currency, "SEK", "NOK", "EUR", "USD", "DKK"}):
             self.coll("currencies")[code] = {"Code": code}
-        put("users", "UserApi", {
-            "Id": self.ids.guid(), "Email": "test.user@example.com", "FirstName": "Test",
-            "LastName": "User", "IsActive": True, "IsCurrentUser": True,
-            "HasPurchaseInvoicesApprovalPermission": True, "HasVATReportsApprovalPermission": True,
-        })
-        put("bankaccounts", "BankAccountApi", {
-            "Id": self.ids.guid(), "Name": "Business account", "BankAccountType": 1,
-            "LedgerAccountNumber": r.bank_account, "IsActive": True,
-            "IsDefaultChequeAccount": True, "CurrencyCode": r.currency, "ModifiedUtc": now,
-        })
+        put(
+            "users",
+            "UserApi",
+            {
+                "Id": self.ids.guid(),
+                "Email": "test.user@example.com",
+                "FirstName": "Test",
+                "LastName": "User",
+                "IsActive": True,
+                "IsCurrentUser": True,
+                "HasPurchaseInvoicesApprovalPermission": True,
+                "HasVATReportsApprovalPermission": True,
+            },
+        )
+        put(
+            "bankaccounts",
+            "BankAccountApi",
+            {
+                "Id": self.ids.guid(),
+                "Name": "Business account",
+                "BankAccountType": 1,
+                "LedgerAccountNumber": r.bank_account,
+                "IsActive": True,
+                "IsDefaultChequeAccount": True,
+                "CurrencyCode": r.currency,
+                "ModifiedUtc": now,
+            },
+        )
         cc_id = self.ids.guid()
-        put("costcenters", "CostCenterApi", {"Id": cc_id, "Name": "Department", "Number": 1,
-                                             "IsActive": True, "Items": []})
-        put("deliverymethods", "DeliveryMethodApi", {"Id": self.ids.guid(), "Name": "Post",
-                                                     "Code": "P"})
-        put("deliveryterms", "DeliveryTermApi", {"Id": self.ids.guid(), "Name": "Free carrier",
-                                                 "Code": "FCA"})
+        put(
+            "costcenters",
+            "CostCenterApi",
+            {"Id": cc_id, "Name": "Department", "Number": 1, "IsActive": True, "Items": []},
+        )
+        put(
+            "deliverymethods",
+            "DeliveryMethodApi",
+            {"Id": self.ids.guid(), "Name": "Post", "Code": "P"},
+        )
+        put(
+            "deliveryterms",
+            "DeliveryTermApi",
+            {"Id": self.ids.guid(), "Name": "Free carrier", "Code": "FCA"},
+        )
         first_terms = next(iter(self.coll("termsofpayments")))
-        self.settings = self.shape("CompanySettingsApi", {
-            "Name": r.company, "CountryCode": r.country, "CurrencyCode": r.currency,
-            "TermsOfPaymentId": first_terms, "AccountNumberDigits": 4,
-            "AccountingLockedTo": f"{year - 1}-01-01T00:00:00Z", "ProductVariant": 1,
-            "ActivatedModules": [], "Email": f"info@emulator.{r.code}", **r.settings,
-        })
+        self.settings = self.shape(
+            "CompanySettingsApi",
+            {
+                "Name": r.company,
+                "CountryCode": r.country,
+                "CurrencyCode": r.currency,
+                "TermsOfPaymentId": first_terms,
+                "AccountNumberDigits": 4,
+                "AccountingLockedTo": f"{year - 1}-01-01T00:00:00Z",
+                "ProductVariant": 1,
+                "ActivatedModules": [],
+                "Email": f"info@emulator.{r.code}",
+                **r.settings,
+            },
+        )
 
     def _put(self, coll: str, schema: str, data: Record) -> Record:
         record = self.shape(schema, data)
@@ -269,8 +355,9 @@ def _positive_int(text: str, name: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise bad_query(f"The query parameter '{name}' must be a positive integer, got '{text}'.")\
-            from None
+        raise bad_query(
+            f"The query parameter '{name}' must be a positive integer, got '{text}'."
+        ) from None
     if value < 1:
         raise bad_query(f"The query parameter '{name}' must be a positive integer, got '{text}'.")
     return value

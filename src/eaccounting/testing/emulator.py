@@ -57,8 +57,9 @@ class Emulator:
         self.origin = origin.rstrip("/")
         self.sleep = sleep
         self.async_sleep = async_sleep
-        self.core = EmulatorCore(self.region, spec or default_index(), self.clock, seed,
-                                 self.faults, REDIRECT_URI)
+        self.core = EmulatorCore(
+            self.region, spec or default_index(), self.clock, seed, self.faults, REDIRECT_URI
+        )
         self.app = ASGIApp(self.core)
         self._clients: list[Any] = []
 
@@ -218,7 +219,7 @@ def serve(region: str = "se", host: str = "127.0.0.1", port: int = 8080, seed: i
     import uvicorn
 
     emulator = Emulator(region, seed=seed, clock=SystemClock(), origin=f"http://{host}:{port}")
-    print(  # noqa: T201 - the CLI shows how to connect
+    print(  # the CLI shows how to connect
         f"eAccounting emulator ({emulator.region.country}) on {emulator.origin}/v2  "
         f"client_id={emulator.client_id}"
     )

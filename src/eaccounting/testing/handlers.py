@@ -86,8 +86,10 @@ def replace_record(
 
 def _records(company: Company, coll: str, schema: Schema | None) -> list[Record]:
     records = list(company.coll(coll).values())
-    if schema is not None and records and set(records[0]) != set(
-        company.schemas.properties(schema)
+    if (
+        schema is not None
+        and records
+        and set(records[0]) != set(company.schemas.properties(schema))
     ):
         records = [company.shape(schema, r) for r in records]
     return records
@@ -96,24 +98,32 @@ def _records(company: Company, coll: str, schema: Schema | None) -> list[Record]
 def _generic(op: Operation) -> tuple[Handler, str]:
     segments = op.path.strip("/").split("/")
     coll = segments[0]
-    templated_tail = len(segments) == 2 and segments[1].startswith("{") and segments[1].endswith(
-        "}"
+    templated_tail = (
+        len(segments) == 2 and segments[1].startswith("{") and segments[1].endswith("}")
     )
     param = segments[1][1:-1] if templated_tail else ""
     schema = op.response_schema
     if op.method == "GET" and len(segments) == 1 and op.paginated:
         return (lambda c, r: (200, c.page(r, _records(c, coll, r.op.item_schema)))), "crud"
-    if op.method == "POST" and len(segments) == 1 and op.request_schema is not None and (
-        schema is op.request_schema
+    if (
+        op.method == "POST"
+        and len(segments) == 1
+        and op.request_schema is not None
+        and (schema is op.request_schema)
     ):
         return (
-            lambda c, r: (op.success_status, create_record(c, coll, op.response_schema or {},
-                                                           c.validate(r)))
+            lambda c, r: (
+                op.success_status,
+                create_record(c, coll, op.response_schema or {}, c.validate(r)),
+            )
         ), "crud"
     if templated_tail and op.method == "GET" and schema is not None and not op.paginated:
         return (lambda c, r: (200, c.get(coll, r.params[param]))), "crud"
-    if templated_tail and op.method == "PUT" and schema is not None and (
-        schema is op.request_schema
+    if (
+        templated_tail
+        and op.method == "PUT"
+        and schema is not None
+        and (schema is op.request_schema)
     ):
 
         def put(c: Company, r: Request) -> tuple[int, Any]:
@@ -167,5 +177,6 @@ def resolve(op: Operation) -> tuple[Handler, str]:
 
 
 def not_implemented(op: Operation) -> VismaError:
-    return VismaError(501, 5000, f"The operation {op.operation_id} is not implemented by the "
-                      "emulator.")
+    return VismaError(
+        501, 5000, f"The operation {op.operation_id} is not implemented by the emulator."
+    )

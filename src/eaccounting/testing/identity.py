@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -57,13 +58,19 @@ class OAuthError(Exception):
 class IdentityServer:
     """Issues and checks tokens for the registered test app and the pre-consented test user."""
 
-    def __init__(self, clock: Clock, ids: IdGenerator, redirect_uri: str) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        ids: IdGenerator,
+        redirect_uri: str,
+        lifetime: Callable[[], int | None] = lambda: None,
+    ) -> None:
         self.clock = clock
         self.ids = ids
         self.client_id = "emulator-test-app"
         self.client_secret = "emulator-secret-" + ids.secret(8)
         self.redirect_uri = redirect_uri
-        self.token_lifetime = ACCESS_TOKEN_LIFETIME
+        self._lifetime = lifetime  # the early-expiry fault, if configured
         self.access: dict[str, Grant] = {}
         self.refresh: dict[str, Grant] = {}
         self.consumed_refresh: set[str] = set()
@@ -87,7 +94,11 @@ class IdentityServer:
             raise OAuthError("invalid_request", "code_challenge_method must be S256 or plain.")
         code = self.ids.secret(16)
         self.codes[code] = _Code(
-            self.client_id, redirect, scopes, query.get("code_challenge"), method,
+            self.client_id,
+            redirect,
+            scopes,
+            query.get("code_challenge"),
+            method,
             self.clock.time() + 300,
         )
         params = {"code": code, "scope": " ".join(sorted(scopes))}
@@ -143,10 +154,13 @@ class IdentityServer:
         """Mint an access token (and a refresh token if offline_access was granted)."""
         now = self.clock.time()
         access = self.ids.secret(24)
-        self.access[access] = Grant(client_id, scopes, now + self.token_lifetime)
+        self.access[access] = Grant(
+            client_id, scopes, now + (self._lifetime() or ACCESS_TOKEN_LIFETIME)
+        )
         body: dict[str, Any] = {
             "access_token": access,
-            "expires_in": self.token_lifetime,
+            # Early expiry is a server-side surprise: the client is still told one hour.
+            "expires_in": ACCESS_TOKEN_LIFETIME,
             "token_type": "Bearer",
             "scope": " ".join(sorted(scopes)),
         }

@@ -33,17 +33,25 @@ def book(
         if amount == 0:
             continue
         acc = c.account(account, day)
-        rows.append({"AccountNumber": account,
-                     "AccountDescription": acc["Name"] if acc else None,
-                     "DebitAmount": money(amount) if amount > 0 else 0.0,
-                     "CreditAmount": money(-amount) if amount < 0 else 0.0})
+        rows.append(
+            {
+                "AccountNumber": account,
+                "AccountDescription": acc["Name"] if acc else None,
+                "DebitAmount": money(amount) if amount > 0 else 0.0,
+                "CreditAmount": money(-amount) if amount < 0 else 0.0,
+            }
+        )
     return _store_voucher(c, {"VoucherDate": day[:10], "VoucherText": text, "Rows": rows}, series)
 
 
 def _store_voucher(c: Company, data: Record, series: str) -> Record:
     number = c.next_number(f"voucher-{series}")
-    data.update(NumberSeries=series, NumberAndNumberSeries=f"{series}{number}",
-                VoucherType=_SERIES_TYPES.get(series, 2), ImportedVoucherNumber=None)
+    data.update(
+        NumberSeries=series,
+        NumberAndNumberSeries=f"{series}{number}",
+        VoucherType=_SERIES_TYPES.get(series, 2),
+        ImportedVoucherNumber=None,
+    )
     return create_record(c, "vouchers", c.schemas.named("VoucherApi"), data)
 
 
@@ -61,21 +69,38 @@ def create_voucher(c: Company, r: Request) -> tuple[int, Any]:
     for i, row in enumerate(rows):
         acc = c.account(row["AccountNumber"], day)
         if acc is None:
-            raise VismaError(400, 3002, f"Account {row['AccountNumber']} does not exist in the "
-                             f"fiscal year of {day[:10]}.",
-                             [field_error(f"Rows[{i}].AccountNumber", "AccountNotFound",
-                                          f"Account {row['AccountNumber']} was not found.")])
+            raise VismaError(
+                400,
+                3002,
+                f"Account {row['AccountNumber']} does not exist in the fiscal year of {day[:10]}.",
+                [
+                    field_error(
+                        f"Rows[{i}].AccountNumber",
+                        "AccountNotFound",
+                        f"Account {row['AccountNumber']} was not found.",
+                    )
+                ],
+            )
         d, cr = float(row.get("DebitAmount") or 0), float(row.get("CreditAmount") or 0)
         if (d == 0) == (cr == 0) or d < 0 or cr < 0:
-            errors.append(field_error(f"Rows[{i}]", "InvalidAmount",
-                                      "Each row needs exactly one positive debit or credit."))
+            errors.append(
+                field_error(
+                    f"Rows[{i}]",
+                    "InvalidAmount",
+                    "Each row needs exactly one positive debit or credit.",
+                )
+            )
         debit, credit = debit + d, credit + cr
         row["AccountDescription"] = acc["Name"]
     if money(debit) != money(credit):
-        errors.append(field_error(
-            "Rows", "VoucherNotBalanced",
-            f"The voucher is not balanced: debit {money(debit):.2f}, credit {money(credit):.2f}.",
-        ))
+        errors.append(
+            field_error(
+                "Rows",
+                "VoucherNotBalanced",
+                "The voucher is not balanced: "
+                f"debit {money(debit):.2f}, credit {money(credit):.2f}.",
+            )
+        )
     if errors:
         raise validation(errors)
     return 201, _store_voucher(c, data, data.get("NumberSeries") or "A")
@@ -114,15 +139,23 @@ def _balances(c: Company, day: str) -> list[Record]:
         if v["VoucherDate"][:10] <= day:
             for row in v["Rows"]:
                 key = str(row["AccountNumber"])
-                sums[key] = sums.get(key, 0.0) + float(row["DebitAmount"] or 0) - float(
-                    row["CreditAmount"] or 0
+                sums[key] = (
+                    sums.get(key, 0.0)
+                    + float(row["DebitAmount"] or 0)
+                    - float(row["CreditAmount"] or 0)
                 )
     out = []
     for acc in c.coll("accounts").values():
         if acc["FiscalYearId"] == fy["Id"]:
-            out.append({"AccountNumber": int(acc["Number"]), "AccountName": acc["Name"],
-                        "Balance": money(sums.get(acc["Number"], 0.0)),
-                        "AccountType": acc["Type"], "AccountTypeDescription": acc["TypeDescription"]})
+            out.append(
+                {
+                    "AccountNumber": int(acc["Number"]),
+                    "AccountName": acc["Name"],
+                    "Balance": money(sums.get(acc["Number"], 0.0)),
+                    "AccountType": acc["Type"],
+                    "AccountTypeDescription": acc["TypeDescription"],
+                }
+            )
     return out
 
 
@@ -180,14 +213,18 @@ def create_account(c: Company, r: Request) -> tuple[int, Any]:
     fy = c.get("fiscalyears", str(data["FiscalYearId"]), "Fiscal year")
     key = f"{fy['Id']}:{data['Number']}"
     if key in c.coll("accounts"):
-        raise VismaError(400, 4000, f"Account {data['Number']} already exists.",
-                         [field_error("Number", "Duplicate", "Number must be unique.")])
+        raise VismaError(
+            400,
+            4000,
+            f"Account {data['Number']} already exists.",
+            [field_error("Number", "Duplicate", "Number must be unique.")],
+        )
     if not str(data["Number"]).isdigit() or len(str(data["Number"])) != 4:
-        raise validation([field_error("Number", "InvalidFormat",
-                                      f"Number '{data['Number']}' must be 4 digits.")])
+        raise validation(
+            [field_error("Number", "InvalidFormat", f"Number '{data['Number']}' must be 4 digits.")]
+        )
     now = c.now()
-    c.coll("accounts")[key] = c.shape("AccountApi", {**data, "CreatedUtc": now,
-                                                     "ModifiedUtc": now})
+    c.coll("accounts")[key] = c.shape("AccountApi", {**data, "CreatedUtc": now, "ModifiedUtc": now})
     return 201, c.coll("accounts")[key]
 
 
@@ -201,11 +238,17 @@ def create_fiscal_year(c: Company, r: Request) -> tuple[int, Any]:
     start, end = str(data.get("StartDate", ""))[:10], str(data.get("EndDate", ""))[:10]
     expected = date.fromordinal(date.fromisoformat(last["EndDate"][:10]).toordinal() + 1)
     if start != expected.isoformat() or not end or end <= start:
-        raise VismaError(400, 4020, f"A new fiscal year must start on {expected.isoformat()} and "
-                         "end after it starts.")
-    fy = create_record(c, "fiscalyears", c.schemas.named("FiscalYearApi"),
-                       {**data, "StartDate": start, "EndDate": end,
-                        "IsLockedForAccounting": False})
+        raise VismaError(
+            400,
+            4020,
+            f"A new fiscal year must start on {expected.isoformat()} and end after it starts.",
+        )
+    fy = create_record(
+        c,
+        "fiscalyears",
+        c.schemas.named("FiscalYearApi"),
+        {**data, "StartDate": start, "EndDate": end, "IsLockedForAccounting": False},
+    )
     for acc in _accounts_of(c, last["Id"]):
         c.coll("accounts")[f"{fy['Id']}:{acc['Number']}"] = {**acc, "FiscalYearId": fy["Id"]}
     return 201, fy
@@ -222,8 +265,9 @@ def get_settings(c: Company, r: Request) -> tuple[int, Any]:
 @handles("update_company_settings")
 def update_settings(c: Company, r: Request) -> tuple[int, Any]:
     schema = c.schemas.named("CompanySettingsApi")
-    c.settings = replace_record(c, "_settings", schema, {**c.settings, "Id": "settings"},
-                                c.validate(r))
+    c.settings = replace_record(
+        c, "_settings", schema, {**c.settings, "Id": "settings"}, c.validate(r)
+    )
     c.settings.pop("Id", None)
     c.coll("_settings").clear()
     return 200, c.settings
@@ -232,8 +276,10 @@ def update_settings(c: Company, r: Request) -> tuple[int, Any]:
 @handles("update_rot_rut_settings")
 def update_rot_rut(c: Company, r: Request) -> tuple[int, Any]:
     data = c.validate(r)
-    c.settings = c.shape("CompanySettingsApi", {**c.settings, "CompanyRotRutSettings": data,
-                                                "UsesRotReducedInvoicing": True})
+    c.settings = c.shape(
+        "CompanySettingsApi",
+        {**c.settings, "CompanyRotRutSettings": data, "UsesRotReducedInvoicing": True},
+    )
     return 200, c.settings
 
 
@@ -251,8 +297,17 @@ def account_types(c: Company, r: Request) -> tuple[int, Any]:
 @handles("list_standard_accounts")
 def standard_accounts(c: Company, r: Request) -> tuple[int, Any]:
     schema = r.op.item_schema or {}
-    rows = [c.shape(schema, {"Number": str(n), "Name": name, "Type": 1 if n < 2000 else 2,
-                             "TypeDescription": _NL_TYPES[0 if n < 2000 else 1][1],
-                             "ReferenceCode": None})
-            for n, name in c.region.accounts]
+    rows = [
+        c.shape(
+            schema,
+            {
+                "Number": str(n),
+                "Name": name,
+                "Type": 1 if n < 2000 else 2,
+                "TypeDescription": _NL_TYPES[0 if n < 2000 else 1][1],
+                "ReferenceCode": None,
+            },
+        )
+        for n, name in c.region.accounts
+    ]
     return 200, c.page(r, rows)

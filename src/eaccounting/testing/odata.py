@@ -307,13 +307,12 @@ def compile_orderby(
 def apply_orderby(records: list[Record], keys: list[tuple[str, bool, str]]) -> list[Record]:
     """Stable multi-key sort; nulls sort first ascending (as SQL Server does)."""
     out = list(records)
+
+    def sort_key(name: str, edm: str) -> Callable[[Record], tuple[int, Any]]:
+        return lambda r: (0, 0) if r.get(name) is None else (1, _norm(r.get(name), edm))
+
     for name, desc, edm in reversed(keys):
-        out.sort(
-            key=lambda r, n=name, e=edm: (
-                (0, 0) if r.get(n) is None else (1, _norm(r.get(n), e))
-            ),
-            reverse=desc,
-        )
+        out.sort(key=sort_key(name, edm), reverse=desc)
     return out
 
 

@@ -15,8 +15,13 @@ def issue_supplier_invoice(c: Company, data: Record, **extra: Any) -> Record:
     """Validate the amounts, book purchases + input VAT against payables, and store."""
     supplier = c.coll("suppliers").get(str(data.get("SupplierId")))
     if supplier is None:
-        raise validation([field_error("SupplierId", "NotFound",
-                                      f"Supplier '{data.get('SupplierId')}' does not exist.")])
+        raise validation(
+            [
+                field_error(
+                    "SupplierId", "NotFound", f"Supplier '{data.get('SupplierId')}' does not exist."
+                )
+            ]
+        )
     total = money(float(data.get("TotalAmount") or 0))
     vat = money(float(data.get("Vat") or 0))
     credit = bool(data.get("IsCreditInvoice"))
@@ -30,8 +35,12 @@ def issue_supplier_invoice(c: Company, data: Record, **extra: Any) -> Record:
             net += amount
             lines.append((int(row["AccountNumber"]), amount))
         if money(net + vat) != total:
-            raise VismaError(400, 4032, f"The supplier invoice does not balance: rows "
-                             f"{money(net):.2f} + VAT {vat:.2f} != total {total:.2f}.")
+            raise VismaError(
+                400,
+                4032,
+                f"The supplier invoice does not balance: rows "
+                f"{money(net):.2f} + VAT {vat:.2f} != total {total:.2f}.",
+            )
     else:
         lines.append((r.purchases_account, money(total - vat)))
     lines += [(r.input_vat_account, vat), (r.payables_account, -total)]
@@ -41,11 +50,18 @@ def issue_supplier_invoice(c: Company, data: Record, **extra: Any) -> Record:
     day = data.get("InvoiceDate") or c.today()
     voucher = book(c, day, f"Supplier invoice {data.get('InvoiceNumber')}", lines, "E")
     data.update(
-        InvoiceDate=day, SupplierName=supplier["Name"], SupplierNumber=supplier["SupplierNumber"],
-        CurrencyCode=data.get("CurrencyCode") or r.currency, CurrencyRate=1.0,
-        RemainingAmount=total, RemainingAmountInvoiceCurrency=total,
-        Number=c.next_number("supplierinvoice"), VoucherId=voucher["Id"],
-        VoucherNumber=voucher["NumberAndNumberSeries"], IsDomestic=True, PaymentStatus=1,
+        InvoiceDate=day,
+        SupplierName=supplier["Name"],
+        SupplierNumber=supplier["SupplierNumber"],
+        CurrencyCode=data.get("CurrencyCode") or r.currency,
+        CurrencyRate=1.0,
+        RemainingAmount=total,
+        RemainingAmountInvoiceCurrency=total,
+        Number=c.next_number("supplierinvoice"),
+        VoucherId=voucher["Id"],
+        VoucherNumber=voucher["NumberAndNumberSeries"],
+        IsDomestic=True,
+        PaymentStatus=1,
         **extra,
     )
     return create_record(c, "supplierinvoices", c.schemas.named("SupplierInvoiceApi"), data)
@@ -59,15 +75,31 @@ def create_supplier_invoice(c: Company, r: Request) -> tuple[int, Any]:
 @handles("convert_supplier_invoice_draft")
 def convert_supplier_draft(c: Company, r: Request) -> tuple[int, Any]:
     draft = c.get("supplierinvoicedrafts", r.params["id"], "Supplier invoice draft")
-    keep = ("SupplierId", "InvoiceNumber", "InvoiceDate", "DueDate", "TotalAmount", "Vat",
-            "IsCreditInvoice", "CurrencyCode", "OcrNumber", "Message")
+    keep = (
+        "SupplierId",
+        "InvoiceNumber",
+        "InvoiceDate",
+        "DueDate",
+        "TotalAmount",
+        "Vat",
+        "IsCreditInvoice",
+        "CurrencyCode",
+        "OcrNumber",
+        "Message",
+    )
     body = {k: draft.get(k) for k in keep}
-    body["Rows"] = [{k: row.get(k) for k in ("AccountNumber", "DebetAmount", "CreditAmount",
-                                             "TransactionText")}
-                    for row in draft.get("Rows") or []]
+    body["Rows"] = [
+        {k: row.get(k) for k in ("AccountNumber", "DebetAmount", "CreditAmount", "TransactionText")}
+        for row in draft.get("Rows") or []
+    ]
     if not body.get("InvoiceNumber"):
-        raise validation([field_error("InvoiceNumber", "Required",
-                                      "The draft needs an InvoiceNumber to be converted.")])
+        raise validation(
+            [
+                field_error(
+                    "InvoiceNumber", "Required", "The draft needs an InvoiceNumber to be converted."
+                )
+            ]
+        )
     invoice = issue_supplier_invoice(c, body, CreatedFromDraftId=draft["Id"])
     del c.coll("supplierinvoicedrafts")[draft["Id"]]
     return 201, invoice

@@ -88,8 +88,12 @@ SE = Region(
     units=(("st", "Styck", "st"), ("h", "Timme", "h"), ("kg", "Kilogram", "kg")),
     settings={"Address1": "Storgatan 1", "PostalCode": "111 22", "City": "Stockholm"},
     only=frozenset(
-        {"update_rot_rut_settings", "get_document", "list_foreign_payment_codes",
-         "get_foreign_payment_code"}
+        {
+            "update_rot_rut_settings",
+            "get_document",
+            "list_foreign_payment_codes",
+            "get_foreign_payment_code",
+        }
     ),
 )
 
@@ -135,8 +139,13 @@ NO = Region(
     units=(("stk", "Stykk", "stk"), ("t", "Time", "t"), ("kg", "Kilogram", "kg")),
     settings={"Address1": "Karl Johans gate 1", "PostalCode": "0154", "City": "Oslo"},
     only=frozenset(
-        {"create_payment_voucher", "list_foreign_payment_codes", "get_foreign_payment_code",
-         "list_voucher_relations", "create_over_under_payment_voucher"}
+        {
+            "create_payment_voucher",
+            "list_foreign_payment_codes",
+            "get_foreign_payment_code",
+            "list_voucher_relations",
+            "create_over_under_payment_voucher",
+        }
     ),
 )
 
@@ -178,8 +187,14 @@ NL = Region(
     units=(("st", "Stuk", "st"), ("u", "Uur", "u"), ("kg", "Kilogram", "kg")),
     settings={"Address1": "Damrak 1", "PostalCode": "1012 LG", "City": "Amsterdam"},
     only=frozenset(
-        {"list_standard_accounts", "list_account_types", "create_payment_voucher", "get_document",
-         "list_voucher_relations", "create_over_under_payment_voucher"}
+        {
+            "list_standard_accounts",
+            "list_account_types",
+            "create_payment_voucher",
+            "get_document",
+            "list_voucher_relations",
+            "create_over_under_payment_voucher",
+        }
     ),
 )
 

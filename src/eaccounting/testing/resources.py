@@ -22,12 +22,21 @@ def upload_attachment(c: Company, r: Request) -> tuple[int, Any]:
         try:
             base64.b64decode(raw, validate=True)
         except (binascii.Error, ValueError):
-            raise validation([field_error("Data", "InvalidBase64",
-                                          "Data must be base64-encoded file content.")]) from None
-    record = create_record(c, "attachments", c.schemas.named("Attachment"), {
-        **data, "UploadedBy": "test.user@example.com", "ImageDate": c.today(),
-        "AttachmentStatus": 0, "Type": 0,
-    })
+            raise validation(
+                [field_error("Data", "InvalidBase64", "Data must be base64-encoded file content.")]
+            ) from None
+    record = create_record(
+        c,
+        "attachments",
+        c.schemas.named("Attachment"),
+        {
+            **data,
+            "UploadedBy": "test.user@example.com",
+            "ImageDate": c.today(),
+            "AttachmentStatus": 0,
+            "Type": 0,
+        },
+    )
     c.blobs[record["Id"]] = raw or ""
     record["TemporaryUrl"] = f"/files/attachments/{record['Id']}"
     return 201, record
@@ -38,11 +47,16 @@ def link_attachments(c: Company, r: Request) -> tuple[int, Any]:
     data = c.validate(r)
     for i, ident in enumerate(data["AttachmentIds"]):
         if str(ident) not in c.coll("attachments"):
-            raise VismaError(400, 5007, f"Attachment {ident} was not found.",
-                             [field_error(f"AttachmentIds[{i}]", "NotFound", "No such attachment.")])
+            raise VismaError(
+                400,
+                5007,
+                f"Attachment {ident} was not found.",
+                [field_error(f"AttachmentIds[{i}]", "NotFound", "No such attachment.")],
+            )
     for ident in data["AttachmentIds"]:
-        c.coll("attachments")[str(ident)].update(DocumentId=data.get("DocumentId"),
-                                                 AttachedDocumentType=data["DocumentType"])
+        c.coll("attachments")[str(ident)].update(
+            DocumentId=data.get("DocumentId"), AttachedDocumentType=data["DocumentType"]
+        )
     return 200, c.shape("AttachmentLinkApi", data)
 
 
@@ -64,8 +78,9 @@ def delete_attachment(c: Company, r: Request) -> tuple[int, Any]:
 @handles("update_cost_center")
 def update_cost_center(c: Company, r: Request) -> tuple[int, Any]:
     current = c.get("costcenters", r.params["id"], "Cost center")
-    return 200, replace_record(c, "costcenters", c.schemas.named("CostCenterApi"), current,
-                               c.validate(r))
+    return 200, replace_record(
+        c, "costcenters", c.schemas.named("CostCenterApi"), current, c.validate(r)
+    )
 
 
 @handles("create_cost_center_item", "update_cost_center_item")
@@ -74,8 +89,15 @@ def save_cost_center_item(c: Company, r: Request) -> tuple[int, Any]:
     data = c.validate(r)
     center = c.coll("costcenters").get(str(data.get("CostCenterId")))
     if center is None:
-        raise validation([field_error("CostCenterId", "NotFound",
-                                      f"Cost center '{data.get('CostCenterId')}' does not exist.")])
+        raise validation(
+            [
+                field_error(
+                    "CostCenterId",
+                    "NotFound",
+                    f"Cost center '{data.get('CostCenterId')}' does not exist.",
+                )
+            ]
+        )
     if "costCenterItemId" in r.params:
         current = c.get("costcenteritems", r.params["costCenterItemId"], "Cost center item")
         item = replace_record(c, "costcenteritems", schema, current, data)
@@ -83,8 +105,9 @@ def save_cost_center_item(c: Company, r: Request) -> tuple[int, Any]:
     else:
         item = create_record(c, "costcenteritems", schema, data)
         status = 201
-    center["Items"] = [i for i in c.coll("costcenteritems").values()
-                       if i["CostCenterId"] == center["Id"]]
+    center["Items"] = [
+        i for i in c.coll("costcenteritems").values() if i["CostCenterId"] == center["Id"]
+    ]
     return status, item
 
 
@@ -95,8 +118,12 @@ def save_project(c: Company, r: Request) -> tuple[int, Any]:
     current = c.get("projects", r.params["id"], "Project") if "id" in r.params else None
     for p in c.coll("projects").values():
         if p is not current and p["Number"] == data["Number"]:
-            raise VismaError(400, 4000, f"Number '{data['Number']}' is already in use.",
-                             [field_error("Number", "Duplicate", "Number must be unique.")])
+            raise VismaError(
+                400,
+                4000,
+                f"Number '{data['Number']}' is already in use.",
+                [field_error("Number", "Duplicate", "Number must be unique.")],
+            )
     if data.get("CustomerId"):
         customer = c.coll("customers").get(str(data["CustomerId"]))
         data["CustomerName"] = customer["Name"] if customer else None

@@ -28,14 +28,16 @@ def _assign_number(
     c: Company, coll: str, field: str, data: Record, kind: str, current: Record | None = None
 ) -> None:
     """Unique number check (4000 Conflict), or the next free number when omitted."""
-    taken = {
-        str(r.get(field)) for r in c.coll(coll).values() if r is not current and r.get(field)
-    }
+    taken = {str(r.get(field)) for r in c.coll(coll).values() if r is not current and r.get(field)}
     value = data.get(field)
     if value:
         if str(value) in taken:
-            raise VismaError(400, 4000, f"{field} '{value}' is already in use.",
-                             [field_error(field, "Duplicate", f"{field} must be unique.")])
+            raise VismaError(
+                400,
+                4000,
+                f"{field} '{value}' is already in use.",
+                [field_error(field, "Duplicate", f"{field} must be unique.")],
+            )
         return
     if current is not None:
         return
@@ -79,15 +81,21 @@ def compute_rows(c: Company, rows: list[Record] | None, credit: bool = False) ->
                 row["UnitPrice"] = article["NetPrice"]
         if row.get("IsVatFree"):
             rate = 0.0
-        qty = float(row.get("Quantity") if row.get("Quantity") is not None else 1)
+        qty = float(row["Quantity"]) if row.get("Quantity") is not None else 1.0
         price = float(row.get("UnitPrice") or 0)
         discount = float(row.get("DiscountPercentage") or 0)
         net = money(qty * price * (1 - discount))
         if credit and net > 0:
             net = -net
         vat = money(net * rate)
-        row.update(Quantity=qty, UnitPrice=price, VatRate=rate, PercentVat=rate,
-                   AmountNoVat=net, Amount=net)
+        row.update(
+            Quantity=qty,
+            UnitPrice=price,
+            VatRate=rate,
+            PercentVat=rate,
+            AmountNoVat=net,
+            Amount=net,
+        )
         net_total += net
         vat_total += vat
         acc = spec.setdefault(rate, [0.0, 0.0])
@@ -104,8 +112,11 @@ def compute_rows(c: Company, rows: list[Record] | None, credit: bool = False) ->
         "roundings": money(total - gross),
         "total": total,
         "spec": [
-            {"AmountInvoiceCurrency": money(a), "VatAmountInvoiceCurrency": money(v),
-             "VatPercent": rate * 100}
+            {
+                "AmountInvoiceCurrency": money(a),
+                "VatAmountInvoiceCurrency": money(v),
+                "VatPercent": rate * 100,
+            }
             for rate, (a, v) in sorted(spec.items(), reverse=True)
         ],
     }
@@ -179,8 +190,9 @@ def save_article(c: Company, r: Request) -> tuple[int, Any]:
         raise _ref_error("CodingId", data.get("CodingId"), "Article account coding")
     _assign_number(c, "articles", "Number", data, "article", current)
     net = float(data.get("NetPrice") or 0)
-    data.update(UnitName=unit["Name"], UnitAbbreviation=unit["Abbreviation"],
-                CodingName=coding["Name"])
+    data.update(
+        UnitName=unit["Name"], UnitAbbreviation=unit["Abbreviation"], CodingName=coding["Name"]
+    )
     if data.get("GrossPrice") is None:
         data["GrossPrice"] = money(net * (1 + float(coding["VatRatePercent"])))
     if current is None:
@@ -248,8 +260,7 @@ def issue_invoice(c: Company, data: Record, **extra: Any) -> Record:
             lines.append((vat.output_account, -row_spec["VatAmountInvoiceCurrency"]))
     if calc["roundings"]:
         lines.append((r.rounding_account, -calc["roundings"]))
-    number = c.next_number("customerinvoice", int(c.settings.get("NextCustomerInvoiceNumber")
-                                                  or 1))
+    number = c.next_number("customerinvoice", int(c.settings.get("NextCustomerInvoiceNumber") or 1))
     voucher = book(c, data["InvoiceDate"], f"Customer invoice {number}", lines, "B")
     data.update(
         InvoiceNumber=number,
@@ -305,17 +316,28 @@ def register_payment(c: Company, invoice: Record, data: Record, incoming: bool) 
     amount = money(float(data["PaymentAmount"]))
     remaining = float(invoice["RemainingAmount"])
     if amount == 0 or abs(amount) > abs(remaining) + 1e-9 or (amount > 0) != (remaining > 0):
-        raise validation([field_error(
-            "PaymentAmount", "InvalidAmount",
-            f"PaymentAmount {amount:.2f} must be non-zero, have the sign of the remaining amount "
-            f"and not exceed it ({remaining:.2f}).",
-        )])
+        raise validation(
+            [
+                field_error(
+                    "PaymentAmount",
+                    "InvalidAmount",
+                    f"PaymentAmount {amount:.2f} must be non-zero, have the sign of the remaining "
+                    "amount "
+                    f"and not exceed it ({remaining:.2f}).",
+                )
+            ]
+        )
     day = data.get("PaymentDate") or c.today()
     r = c.region
     counter = r.receivables_account if incoming else r.payables_account
     sign = 1 if incoming else -1
-    book(c, day, "Invoice payment", [(int(bank["LedgerAccountNumber"]), sign * amount),
-                                     (counter, -sign * amount)], "C" if incoming else "E")
+    book(
+        c,
+        day,
+        "Invoice payment",
+        [(int(bank["LedgerAccountNumber"]), sign * amount), (counter, -sign * amount)],
+        "C" if incoming else "E",
+    )
     left = money(remaining - amount)
     invoice.update(RemainingAmount=left, RemainingAmountInvoiceCurrency=left)
     if "PaymentStatus" in invoice and isinstance(invoice["PaymentStatus"], int):
@@ -324,8 +346,9 @@ def register_payment(c: Company, invoice: Record, data: Record, incoming: bool) 
         invoice["PaymentDate"] = day
     if "ModifiedUtc" in invoice:
         invoice["ModifiedUtc"] = c.now()
-    return c.shape("InvoicePaymentApi", {**data, "PaymentDate": day,
-                                         "BankTransactionId": c.ids.guid()})
+    return c.shape(
+        "InvoicePaymentApi", {**data, "PaymentDate": day, "BankTransactionId": c.ids.guid()}
+    )
 
 
 # -- orders and quotes ------------------------------------------------------------------------
@@ -360,8 +383,12 @@ def save_quote(c: Company, r: Request) -> tuple[int, Any]:
     t = _document_totals(c, data)
     data.setdefault("QuoteDate", c.today())
     data.setdefault("DueDate", add_days(data["QuoteDate"], 30))
-    data.update(TotalAmount=t["net"], VatAmount=t["vat"], RoundingsAmount=t["roundings"],
-                CurrencyCode=c.region.currency)
+    data.update(
+        TotalAmount=t["net"],
+        VatAmount=t["vat"],
+        RoundingsAmount=t["roundings"],
+        CurrencyCode=c.region.currency,
+    )
     if "id" not in r.params:
         data.update(Number=c.next_number("quote"), Status=1)
         return 201, create_record(c, "quotes", schema, data)
@@ -384,13 +411,23 @@ def _rows_for(rows: list[Record]) -> list[Record]:
 @handles("convert_quote_to_order")
 def quote_to_order(c: Company, r: Request) -> tuple[int, Any]:
     quote = c.get("quotes", r.params["id"], "Quote")
-    data: Record = {"CustomerId": quote["CustomerId"], "Rows": _rows_for(quote["Rows"] or []),
-                    "CurrencyCode": c.region.currency, "EuThirdParty": False,
-                    "ReverseChargeOnConstructionServices": False, "Status": 1,
-                    "OrderDate": c.today(), "CreatedFromQuoteId": quote["Id"]}
+    data: Record = {
+        "CustomerId": quote["CustomerId"],
+        "Rows": _rows_for(quote["Rows"] or []),
+        "CurrencyCode": c.region.currency,
+        "EuThirdParty": False,
+        "ReverseChargeOnConstructionServices": False,
+        "Status": 1,
+        "OrderDate": c.today(),
+        "CreatedFromQuoteId": quote["Id"],
+    }
     t = _document_totals(c, data)
-    data.update(Amount=t["net"], VatAmount=t["vat"], RoundingsAmount=t["roundings"],
-                Number=c.next_number("order"))
+    data.update(
+        Amount=t["net"],
+        VatAmount=t["vat"],
+        RoundingsAmount=t["roundings"],
+        Number=c.next_number("order"),
+    )
     quote.update(Status=3)
     return 200, create_record(c, "orders", c.schemas.named("OrderApi"), data)
 
@@ -398,10 +435,15 @@ def quote_to_order(c: Company, r: Request) -> tuple[int, Any]:
 @handles("convert_quote_to_customer_invoice", "convert_order_to_customer_invoice")
 def document_to_invoice(c: Company, r: Request) -> tuple[int, Any]:
     is_quote = r.op.operation_id.startswith("convert_quote")
-    source = c.get("quotes" if is_quote else "orders", r.params["id"],
-                   "Quote" if is_quote else "Order")
-    body = {"CustomerId": source["CustomerId"], "Rows": _rows_for(source["Rows"] or []),
-            "EuThirdParty": False, "RotReducedInvoicingType": 0}
+    source = c.get(
+        "quotes" if is_quote else "orders", r.params["id"], "Quote" if is_quote else "Order"
+    )
+    body = {
+        "CustomerId": source["CustomerId"],
+        "Rows": _rows_for(source["Rows"] or []),
+        "EuThirdParty": False,
+        "RotReducedInvoicingType": 0,
+    }
     extra = {"CreatedFromQuoteId" if is_quote else "CreatedFromOrderId": source["Id"]}
     invoice = issue_invoice(c, body, **extra)
     source.update(Status=3 if is_quote else 5)
@@ -411,8 +453,9 @@ def document_to_invoice(c: Company, r: Request) -> tuple[int, Any]:
 @handles("convert_order_draft_to_order", "complete_order", "void_order")
 def order_status(c: Company, r: Request) -> tuple[int, Any]:
     order = c.get("orders", r.params["id"], "Order")
-    order["Status"] = {"convert_order_draft_to_order": 1, "complete_order": 2,
-                       "void_order": 4}[r.op.operation_id]
+    order["Status"] = {"convert_order_draft_to_order": 1, "complete_order": 2, "void_order": 4}[
+        r.op.operation_id
+    ]
     stamp(c, order, c.schemas.named("OrderApi"), created=False)
     schema = r.op.response_schema
     return r.op.success_status, (order if schema is not None else None)
@@ -421,8 +464,10 @@ def order_status(c: Company, r: Request) -> tuple[int, Any]:
 @handles("void_customer_invoice")
 def void_invoice(c: Company, r: Request) -> tuple[int, Any]:
     invoice = c.get("customerinvoices", r.params["invoiceId"], "Customer invoice")
-    if invoice["RemainingAmount"] != invoice["TotalAmount"] + invoice["TotalVatAmount"] + \
-            invoice["TotalRoundings"]:
+    if (
+        invoice["RemainingAmount"]
+        != invoice["TotalAmount"] + invoice["TotalVatAmount"] + invoice["TotalRoundings"]
+    ):
         raise VismaError(400, 4002, "An invoice with payments cannot be voided.")
     invoice.update(RemainingAmount=0.0, RemainingAmountInvoiceCurrency=0.0)
     return 200, None

@@ -155,7 +155,9 @@ def _check_value(
                     date.fromisoformat(value)
             except ValueError:
                 errors.append(
-                    field_error(field, "InvalidDate", f"'{value}' is not a valid date (yyyy-MM-dd).")
+                    field_error(
+                        field, "InvalidDate", f"'{value}' is not a valid date (yyyy-MM-dd)."
+                    )
                 )
                 return value
             if fmt == "date":
@@ -183,7 +185,9 @@ def _check_value(
             errors.append(field_error(field, "InvalidType", f"{field} must be an array."))
             return value
         items = schema.get("items", {})
-        return [_check_value(schemas, items, v, f"{field}[{i}]", errors) for i, v in enumerate(value)]
+        return [
+            _check_value(schemas, items, v, f"{field}[{i}]", errors) for i, v in enumerate(value)
+        ]
     if t == "object":
         if not isinstance(value, dict):
             errors.append(field_error(field, "InvalidType", f"{field} must be an object."))
@@ -208,10 +212,10 @@ def validate_object(
     props = schemas.properties(schema)
     out: dict[str, Any] = {}
     for name in schema.get("required", ()):
-        prop = props.get(name, {})
-        if prop.get("readOnly") or name in optional:
+        required_prop: Schema = props.get(name) or {}
+        if required_prop.get("readOnly") or name in optional:
             continue
-        if body.get(name) is None and not (name in body and nullable(prop)):
+        if body.get(name) is None and not (name in body and nullable(required_prop)):
             errors.append(
                 field_error(f"{prefix}{name}", "Required", f"The {prefix}{name} field is required.")
             )

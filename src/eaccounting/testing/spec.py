@@ -70,7 +70,7 @@ class SpecIndex:
                 self._routes.setdefault(key, []).append(operation)
         for ops in self._routes.values():
             # Literal segments win over templates (/accounts/standardaccounts vs /accounts/{id}).
-            ops.sort(key=lambda o: (-o.literal_segments, -len(_PARAM.sub('', o.path))))
+            ops.sort(key=lambda o: (-o.literal_segments, -len(_PARAM.sub("", o.path))))
         self.paths = {op.path for op in self.operations.values()}
 
     def _build(
@@ -79,13 +79,11 @@ class SpecIndex:
         pattern = ""
         for segment in path.strip("/").split("/"):
             pattern += "/" + _PARAM.sub(
-                lambda m: f"(?P<{m.group(1)}>[^/]+?)", re.escape(segment).replace(r"\{", "{")
-                .replace(r"\}", "}")
+                lambda m: f"(?P<{m.group(1)}>[^/]+?)",
+                re.escape(segment).replace(r"\{", "{").replace(r"\}", "}"),
             )
         literal = sum(1 for s in path.strip("/").split("/") if "{" not in s)
-        scopes = frozenset(
-            s for req in op.get("security", []) for ss in req.values() for s in ss
-        )
+        scopes = frozenset(s for req in op.get("security", []) for ss in req.values() for s in ss)
         body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
         req_schema = self.schemas.resolve(body["schema"]) if "schema" in body else None
         status, resp_schema = 200, None

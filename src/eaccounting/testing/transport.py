@@ -12,14 +12,16 @@ from .app import EmulatorCore, Reply, render_headers
 
 def _call(core: EmulatorCore, request: httpx.Request) -> Reply:
     headers = {k.lower(): v for k, v in request.headers.items()}
-    return core.handle(request.method, request.url.path, request.url.query.decode("ascii"),
-                       headers, request.read())
+    return core.handle(
+        request.method, request.url.path, request.url.query.decode("ascii"), headers, request.read()
+    )
 
 
 def _response(reply: Reply, request: httpx.Request) -> httpx.Response:
     if reply.fault == "drop":
-        raise httpx.RemoteProtocolError("Server disconnected without sending a response.",
-                                        request=request)
+        raise httpx.RemoteProtocolError(
+            "Server disconnected without sending a response.", request=request
+        )
     body = reply.body
     if reply.fault == "truncate":
         raise httpx.RemoteProtocolError(
@@ -27,8 +29,9 @@ def _response(reply: Reply, request: httpx.Request) -> httpx.Response:
             f"{len(body) // 2} bytes, expected {len(body)})",
             request=request,
         )
-    return httpx.Response(reply.status, headers=render_headers(reply), stream=httpx.ByteStream(body),
-                          request=request)
+    return httpx.Response(
+        reply.status, headers=render_headers(reply), stream=httpx.ByteStream(body), request=request
+    )
 
 
 class EmulatorTransport(httpx.BaseTransport):
