@@ -58,14 +58,8 @@ def make_article(
     api: httpx.Client, price: float, rate_code: str = "MP1", **extra: Any
 ) -> dict[str, Any]:
     unit = first(api, "/units")
-    coding = next(
-        c
-        for c in api.get("/articleaccountcodings").json()["Data"]
-        if c["Name"]
-        == {"MP1": "Utgående moms 25 %", "MP2": "Utgående moms 12 %", "MP3": "Utgående moms 6 %"}[
-            rate_code
-        ]
-    )
+    # Codings follow the region's statutory rates, highest first (MP1 = standard rate).
+    coding = api.get("/articleaccountcodings").json()["Data"][int(rate_code[2:]) - 1]
     body = {
         "Name": f"Article {price}",
         "IsActive": True,

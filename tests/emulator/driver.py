@@ -25,7 +25,8 @@ class Fixture:
     by_collection: dict[str, str]
 
 
-def setup(api: httpx.Client) -> Fixture:
+def setup(api: httpx.Client, emu: Emulator) -> Fixture:
+    bank_no, other_no = emu.region.bank_account, emu.region.payables_account
     customer = make_customer(api)
     article = make_article(api, 100)
     terms = first(api, "/termsofpayments")
@@ -67,8 +68,8 @@ def setup(api: httpx.Client) -> Fixture:
         json={
             "VoucherText": "v",
             "Rows": [
-                {"AccountNumber": 1930, "DebitAmount": 10},
-                {"AccountNumber": 2081, "CreditAmount": 10},
+                {"AccountNumber": bank_no, "DebitAmount": 10},
+                {"AccountNumber": other_no, "CreditAmount": 10},
             ],
         },
     ).json()
@@ -93,7 +94,7 @@ def setup(api: httpx.Client) -> Fixture:
         "ProjectId": project["Id"],
         "fiscalyearId": fiscal_now["Id"],
         "voucherId": voucher["Id"],
-        "accountNumber": "1930",
+        "accountNumber": str(bank_no),
         "date": "2026-01-31",
         "countrycode": "SE",
         "customerInvoiceDraftId": draft["Id"],
@@ -203,8 +204,8 @@ def request_for(emu: Emulator, op: Operation, fx: Fixture) -> tuple[str, Any]:
             body.update(Number=None, Name="Other")
         if op.operation_id == "create_voucher":
             body["Rows"] = [
-                {"AccountNumber": 1930, "DebitAmount": 5},
-                {"AccountNumber": 2081, "CreditAmount": 5},
+                {"AccountNumber": emu.region.bank_account, "DebitAmount": 5},
+                {"AccountNumber": emu.region.payables_account, "CreditAmount": 5},
             ]
         if op.operation_id in (
             "create_customer_invoice_payment",
@@ -241,7 +242,7 @@ def run_all(region: str = "se") -> list[Outcome]:
     for op in emu.core.index.operations.values():
         emu.reset()
         with api_client(emu) as api:
-            fx = setup(api)
+            fx = setup(api, emu)
             seed_remaining(emu, api, fx)
             url, body = request_for(emu, op, fx)
             response = api.request(op.method, url, json=body)

@@ -387,6 +387,9 @@ def test_attachment_upload_link_and_download(emu: Any, api: httpx.Client) -> Non
     linked = api.get(f"/attachments/{attachment['Id']}").json()
     assert (linked["DocumentId"], linked["AttachedDocumentType"]) == (voucher["Id"], 3)
     raw = httpx.Client(transport=emu.transport(), base_url=emu.origin)
+    assert (
+        attachment["TemporaryUrl"] == f"http://emulator.local/files/attachments/{attachment['Id']}"
+    )
     download = raw.get(attachment["TemporaryUrl"])
     assert (download.content, download.headers["content-type"]) == (b"hello", "text/plain")
     bad = api.post(

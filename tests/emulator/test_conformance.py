@@ -13,9 +13,9 @@ from eaccounting.testing.spec import load_spec
 from .driver import Outcome, run_all
 
 
-@pytest.fixture(scope="module")
-def outcomes() -> list[Outcome]:
-    return run_all("se")
+@pytest.fixture(scope="module", params=["se", "no", "nl", "fi"])
+def outcomes(request: pytest.FixtureRequest) -> list[Outcome]:
+    return run_all(request.param)
 
 
 def test_every_response_conforms_to_the_effective_spec(outcomes: list[Outcome]) -> None:

@@ -201,3 +201,42 @@ def test_unknown_path_and_method() -> None:
     api = api_client(Emulator(region="se"))
     assert api.get("/nothing").json()["ErrorCode"] == 3000
     assert api.patch("/customers").status_code == 405
+
+
+def test_loopback_server_over_real_http() -> None:
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from eaccounting.testing import SystemClock
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    emu = Emulator(region="no", clock=SystemClock(), origin=f"http://127.0.0.1:{port}")
+    server = uvicorn.Server(
+        uvicorn.Config(emu.app, host="127.0.0.1", port=port, log_level="error", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        for _ in range(200):  # wait for startup (bounded; no timing assertion)
+            if server.started:
+                break
+            time.sleep(0.02)
+        token = emu.issue_token()
+        with httpx.Client(
+            base_url=emu.base_url,
+            trust_env=False,
+            headers={"Authorization": f"Bearer {token.access_token}"},
+        ) as http:
+            response = http.get("/companysettings")
+            assert response.status_code == 200
+            assert response.headers["content-type"] == "application/json;charset=UTF-8"
+            assert response.json()["CurrencyCode"] == "NOK"
+            assert http.get("/customers", params={"$filter": "x"}).json()["ErrorCode"] == 6000
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -52,7 +52,9 @@ class EmulatorCore:
         seed: int,
         faults: Faults,
         redirect_uri: str,
+        origin: str = "",
     ) -> None:
+        self.origin = origin
         self.region = region
         self.index = index
         self.clock = clock
@@ -72,6 +74,7 @@ class EmulatorCore:
             self.clock, self.ids, self.redirect_uri, lambda: self.faults.token_lifetime
         )
         self.company = Company(self.region, self.index, self.clock, self.ids)
+        self.company.origin = self.origin
         self.quota = QuotaTracker(self.clock)
         self.faults.reset()
 

@@ -49,6 +49,7 @@ class Company:
         self.counters: dict[str, int] = {}
         self.blobs: dict[str, str] = {}
         self.settings: Record = {}
+        self.origin = ""  # the public origin, for URLs the API hands out (set by the emulator)
         self._filters: dict[tuple[int, str], Predicate] = {}
         self.seed()
 

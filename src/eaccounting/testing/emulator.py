@@ -58,7 +58,13 @@ class Emulator:
         self.sleep = sleep
         self.async_sleep = async_sleep
         self.core = EmulatorCore(
-            self.region, spec or default_index(), self.clock, seed, self.faults, REDIRECT_URI
+            self.region,
+            spec or default_index(),
+            self.clock,
+            seed,
+            self.faults,
+            REDIRECT_URI,
+            self.origin,
         )
         self.app = ASGIApp(self.core)
         self._clients: list[Any] = []

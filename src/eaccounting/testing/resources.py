@@ -38,7 +38,7 @@ def upload_attachment(c: Company, r: Request) -> tuple[int, Any]:
         },
     )
     c.blobs[record["Id"]] = raw or ""
-    record["TemporaryUrl"] = f"/files/attachments/{record['Id']}"
+    record["TemporaryUrl"] = f"{c.origin}/files/attachments/{record['Id']}"
     return 201, record
 
 
