@@ -107,7 +107,6 @@ def setup(api: httpx.Client, emu: Emulator) -> Fixture:
         "creditInvoiceId": sinv["Id"],
         "fromDate": "2026-01-01",
         "toDate": "2026-01-31",
-        "salesPriceListId": ZERO_GUID,
     }
     del fiscal
     by_collection = {

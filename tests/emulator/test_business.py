@@ -397,3 +397,76 @@ def test_attachment_upload_link_and_download(emu: Any, api: httpx.Client) -> Non
         json={"ContentType": "text/plain", "FileName": "r.txt", "Data": "not base64!"},
     )
     assert bad.json()["Errors"][0]["ErrorCode"] == "InvalidBase64"
+
+
+def test_bank_transactions_matched_by_payments_and_added_by_tests(
+    emu: Any, api: httpx.Client
+) -> None:
+    invoice = invoice_flow(api)
+    bank = first(api, "/bankaccounts")
+    payment = api.post(
+        f"/customerinvoices/{invoice['Id']}/payments",
+        json={
+            "CompanyBankAccountId": bank["Id"],
+            "PaymentAmount": 418,
+            "PaymentCurrency": "SEK",
+            "PaymentType": 2,
+            "Reference": "OCR 1",
+        },
+    ).json()
+    incoming = emu.add_bank_transaction(99.0, date="2026-01-16", reference="Unknown")
+    matched = api.get(f"/banktransactions/{bank['Id']}/matched").json()["Data"]
+    unmatched = api.get(f"/banktransactions/{bank['Id']}/unmatched").json()["Data"]
+    assert [(t["Id"], t["TransactionAmount"], t["IsReconciled"]) for t in matched] == [
+        (payment["BankTransactionId"], 418.0, True)
+    ]
+    assert [(t["Id"], t["TransactionDate"], t["Reference"]) for t in unmatched] == [
+        (incoming["Id"], "2026-01-16", "Unknown")
+    ]
+    single = api.get(f"/banktransactions/{bank['Id']}/{incoming['Id']}").json()
+    assert single["TransactionAmount"] == 99.0
+
+
+def test_voucher_draft_converts_to_a_balanced_voucher(api: httpx.Client) -> None:
+    rows = [{"AccountNumber": 1930, "DebitAmount": 50}, {"AccountNumber": 2081, "CreditAmount": 40}]
+    draft = api.post(
+        "/voucherdrafts", json={"VoucherText": "Draft", "VoucherDate": "2026-01-05", "Rows": rows}
+    ).json()
+    unbalanced = api.post(f"/voucherdrafts/{draft['Id']}/convert")
+    assert unbalanced.status_code == 400
+    assert unbalanced.json()["Errors"][0]["ErrorCode"] == "VoucherNotBalanced"
+    rows[1]["CreditAmount"] = 50
+    body = {"VoucherText": "Draft", "VoucherDate": "2026-01-05", "Rows": rows}
+    assert api.put(f"/voucherdrafts/{draft['Id']}", json=body).status_code == 200
+    voucher = api.post(f"/voucherdrafts/{draft['Id']}/convert")
+    assert voucher.status_code == 201, voucher.text
+    assert voucher.json()["NumberAndNumberSeries"] == "A1"
+    assert api.get("/voucherdrafts").json()["Data"] == []
+
+
+def test_locked_fiscal_year_rejects_vouchers(api: httpx.Client) -> None:
+    fiscal = api.get("/fiscalyears").json()["Data"][1]
+    locked = api.put(f"/fiscalyears/{fiscal['Id']}", json={"IsLockedForAccounting": True})
+    assert locked.json()["IsLockedForAccounting"] is True
+    response = api.post(
+        "/vouchers",
+        json={
+            "VoucherText": "x",
+            "VoucherDate": "2026-01-10",
+            "Rows": [
+                {"AccountNumber": 1930, "DebitAmount": 1},
+                {"AccountNumber": 2081, "CreditAmount": 1},
+            ],
+        },
+    )
+    assert response.status_code == 400
+    assert response.json()["ErrorCode"] == 4026
+
+
+def test_invoice_pdf(api: httpx.Client) -> None:
+    invoice = invoice_flow(api)
+    url = api.get(f"/customerinvoices/{invoice['Id']}/pdf").json()["Url"]
+    assert url == f"http://emulator.local/v2/customerinvoices/{invoice['Id']}/print"
+    pdf = api.get(url)
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-1.4\n% Invoice 1 Acme AB 418.00")

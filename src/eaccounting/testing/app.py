@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from . import ledger, purchase, resources, sales  # noqa: F401  (register handlers)
+from . import banking, ledger, purchase, resources, sales  # noqa: F401  (register handlers)
 from .clock import Clock, IdGenerator
 from .company import Company, Request
 from .errors import VismaError

@@ -145,6 +145,21 @@ class Emulator:
         return client
 
     # -- state --------------------------------------------------------------------------------
+    def add_bank_transaction(
+        self,
+        amount: float,
+        *,
+        date: str | None = None,
+        reference: str | None = None,
+        bank_account_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Simulate an unmatched transaction arriving on a bank account (default: the first)."""
+        from .banking import add_bank_transaction
+
+        company = self.core.company
+        account = bank_account_id or next(iter(company.coll("bankaccounts")))
+        return add_bank_transaction(company, account, amount, date or company.today(), reference)
+
     def reset(self) -> None:
         """Back to the freshly seeded company (tokens issued earlier become invalid)."""
         self.core.reset()

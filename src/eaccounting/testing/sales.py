@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .banking import add_bank_transaction
 from .clock import add_days
 from .company import Company, Record, Request, money
 from .errors import VismaError, field_error, validation
@@ -331,12 +332,15 @@ def register_payment(c: Company, invoice: Record, data: Record, incoming: bool) 
     r = c.region
     counter = r.receivables_account if incoming else r.payables_account
     sign = 1 if incoming else -1
-    book(
+    voucher = book(
         c,
         day,
         "Invoice payment",
         [(int(bank["LedgerAccountNumber"]), sign * amount), (counter, -sign * amount)],
         "C" if incoming else "E",
+    )
+    transaction = add_bank_transaction(
+        c, bank["Id"], sign * amount, day, data.get("Reference"), voucher["Id"]
     )
     left = money(remaining - amount)
     invoice.update(RemainingAmount=left, RemainingAmountInvoiceCurrency=left)
@@ -347,7 +351,7 @@ def register_payment(c: Company, invoice: Record, data: Record, incoming: bool) 
     if "ModifiedUtc" in invoice:
         invoice["ModifiedUtc"] = c.now()
     return c.shape(
-        "InvoicePaymentApi", {**data, "PaymentDate": day, "BankTransactionId": c.ids.guid()}
+        "InvoicePaymentApi", {**data, "PaymentDate": day, "BankTransactionId": transaction["Id"]}
     )
 
 
