@@ -470,3 +470,33 @@ def test_invoice_pdf(api: httpx.Client) -> None:
     pdf = api.get(url)
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF-1.4\n% Invoice 1 Acme AB 418.00")
+
+
+def test_opening_balances_and_carry_forward_between_fiscal_years(api: httpx.Client) -> None:
+    response = api.put(
+        "/fiscalyears/openingbalances",
+        json=[{"Number": 1930, "Balance": 1000}, {"Number": 2081, "Balance": -1000}],
+    )
+    assert response.status_code == 200, response.text
+    assert [(o["Number"], o["Balance"]) for o in response.json()] == [
+        (1930, 1000.0),
+        (2081, -1000.0),
+    ]
+    bad = api.put("/fiscalyears/openingbalances", json=[{"Number": 3001, "Balance": 5}])
+    assert bad.json()["Errors"][0]["ErrorCode"] == "NotBalanceSheetAccount"
+    # A 2025 sale: the bank balance carries into 2026, the revenue account does not.
+    rows = [
+        {"AccountNumber": 1930, "DebitAmount": 200},
+        {"AccountNumber": 3001, "CreditAmount": 200},
+    ]
+    assert (
+        api.post(
+            "/vouchers",
+            json={"VoucherText": "2025 sale", "VoucherDate": "2025-06-01", "Rows": rows},
+        ).status_code
+        == 201
+    )
+    assert balances(api, "2025-12-31") == {1930: 1200.0, 2081: -1000.0, 3001: -200.0}
+    assert balances(api, "2026-01-31") == {1930: 1200.0, 2081: -1000.0}
+    listed = api.get("/fiscalyears/openingbalances").json()
+    assert listed["Meta"]["TotalNumberOfResults"] == 2

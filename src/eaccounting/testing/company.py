@@ -100,6 +100,22 @@ class Company:
             raise validation(errors)
         return data
 
+    def validate_items(self, req: Request) -> list[Record]:
+        """An array body checked item by item against the operation's ``items`` schema."""
+        schema = req.op.request_schema or {}
+        if not isinstance(req.body, list):
+            raise VismaError(400, 2000, "The request body must be a JSON array.")
+        items = schema.get("items", {})
+        errors: list[dict[str, Any]] = []
+        out = []
+        for i, item in enumerate(req.body):
+            if not isinstance(item, dict):
+                raise VismaError(400, 2000, f"Item {i} of the request body must be an object.")
+            out.append(validate_object(self.schemas, items, item, errors, prefix=f"[{i}]."))
+        if errors:
+            raise validation(errors)
+        return out
+
     # -- paging and OData ----------------------------------------------------------------
     def _prop_lookup(self, schema: Schema) -> Callable[[str], Schema | None]:
         def lookup(path: str) -> Schema | None:

@@ -150,7 +150,10 @@ def _stub(op: Operation) -> Handler:
     def stub(c: Company, r: Request) -> tuple[int, Any]:
         data: Record = {}
         if op.request_schema is not None and r.body is not None:
-            data = c.validate(r)
+            if main_type(op.request_schema) == "array":
+                c.validate_items(r)
+            else:
+                data = c.validate(r)
         if schema is None:
             if op.method == "GET" and ("print" in op.path or "pdf" in op.path):
                 return op.success_status, Binary(_PDF, "application/pdf")

@@ -131,19 +131,29 @@ def _date_param(text: str) -> str:
 
 
 def _balances(c: Company, day: str) -> list[Record]:
+    """Balances at ``day``: balance-sheet accounts accumulate from the opening balances of the
+    first fiscal year; profit-and-loss accounts start from zero each fiscal year."""
     fy = c.fiscal_year_of(day)
     if fy is None:
         raise VismaError(400, 3001, f"No fiscal year exists for the date {day}.")
-    sums: dict[str, float] = {}
-    for v in _vouchers_in(c, fy):
-        if v["VoucherDate"][:10] <= day:
-            for row in v["Rows"]:
-                key = str(row["AccountNumber"])
-                sums[key] = (
-                    sums.get(key, 0.0)
-                    + float(row["DebitAmount"] or 0)
-                    - float(row["CreditAmount"] or 0)
-                )
+    limit = c.region.balance_sheet_below
+    sums: dict[str, float] = {
+        str(n): float(o["Balance"]) for n, o in c.coll("openingbalances").items()
+    }
+    for v in c.coll("vouchers").values():
+        vday = v["VoucherDate"][:10]
+        if vday > day:
+            continue
+        current = vday >= fy["StartDate"][:10]
+        for row in v["Rows"]:
+            if not current and int(row["AccountNumber"]) >= limit:
+                continue
+            key = str(row["AccountNumber"])
+            sums[key] = (
+                sums.get(key, 0.0)
+                + float(row["DebitAmount"] or 0)
+                - float(row["CreditAmount"] or 0)
+            )
     out = []
     for acc in c.coll("accounts").values():
         if acc["FiscalYearId"] == fy["Id"]:
@@ -311,3 +321,57 @@ def standard_accounts(c: Company, r: Request) -> tuple[int, Any]:
         for n, name in c.region.accounts
     ]
     return 200, c.page(r, rows)
+
+
+# -- opening balances -------------------------------------------------------------------------
+
+
+def _first_year(c: Company) -> Record:
+    return min(c.coll("fiscalyears").values(), key=lambda f: f["StartDate"])
+
+
+@handles("list_opening_balances")
+def list_opening_balances(c: Company, r: Request) -> tuple[int, Any]:
+    return 200, c.page(r, sorted(c.coll("openingbalances").values(), key=lambda o: o["Number"]))
+
+
+@handles("update_opening_balances")
+def update_opening_balances(c: Company, r: Request) -> tuple[int, Any]:
+    """Set opening balances of balance-sheet accounts in the company's first fiscal year."""
+    if not isinstance(r.body, list):
+        raise VismaError(400, 2000, "The request body must be a JSON array of opening balances.")
+    first = _first_year(c)
+    errors = []
+    updates: dict[str, Record] = {}
+    for i, item in enumerate(r.body):
+        number = item.get("Number") if isinstance(item, dict) else None
+        acc = c.coll("accounts").get(f"{first['Id']}:{number}")
+        balance = item.get("Balance") if isinstance(item, dict) else None
+        if acc is None or isinstance(balance, bool) or not isinstance(balance, (int, float)):
+            errors.append(
+                field_error(
+                    f"[{i}]",
+                    "InvalidOpeningBalance",
+                    f"Item {i} needs an existing account Number and a numeric "
+                    f"Balance, got Number={number!r}.",
+                )
+            )
+            continue
+        if int(str(number)) >= c.region.balance_sheet_below:
+            errors.append(
+                field_error(
+                    f"[{i}].Number",
+                    "NotBalanceSheetAccount",
+                    f"Account {number} is not a balance-sheet account.",
+                )
+            )
+            continue
+        updates[str(number)] = {
+            "Name": acc["Name"],
+            "Number": int(str(number)),
+            "Balance": money(float(balance)),
+        }
+    if errors:
+        raise validation(errors)
+    c.coll("openingbalances").update(updates)
+    return 200, sorted(c.coll("openingbalances").values(), key=lambda o: o["Number"])

@@ -38,6 +38,8 @@ class Region:
     terms_of_payment: tuple[tuple[str, int], ...]
     units: tuple[tuple[str, str, str], ...]  # code, name, abbreviation
     settings: dict[str, Any] = field(default_factory=dict)
+    #: Accounts numbered below this are balance-sheet accounts (carried across fiscal years).
+    balance_sheet_below: int = 3000
     #: Region-gated operationIds (reference §8): these answer 403 NoAccessDueToProductVariant
     #: everywhere else.
     only: frozenset[str] = frozenset()
@@ -186,6 +188,7 @@ NL = Region(
     terms_of_payment=(("30 dagen", 30), ("14 dagen", 14), ("Contant", 0)),
     units=(("st", "Stuk", "st"), ("u", "Uur", "u"), ("kg", "Kilogram", "kg")),
     settings={"Address1": "Damrak 1", "PostalCode": "1012 LG", "City": "Amsterdam"},
+    balance_sheet_below=4000,  # RGS: classes 0-3 balance sheet, 4-9 profit and loss
     only=frozenset(
         {
             "list_standard_accounts",
