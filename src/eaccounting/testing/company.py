@@ -146,6 +146,8 @@ class Company:
             pred = self._filters.get(key)
             if pred is None:
                 pred = compile_filter(q["$filter"], lookup)
+                if len(self._filters) > 512:  # bound the cache on long-running servers
+                    self._filters.clear()
                 self._filters[key] = pred
             records = [r for r in records if pred(r)]
         if "$orderby" in q:

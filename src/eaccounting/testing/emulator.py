@@ -36,7 +36,10 @@ class Emulator:
             client.customers.list()
 
     Everything is deterministic: ids and secrets come from ``seed``, time from ``clock``
-    (default: a :class:`ManualClock` frozen at 2026-01-15T09:00:00Z until advanced).
+    (default: a :class:`ManualClock` frozen at 2026-01-15T09:00:00Z until advanced), faults from
+    ``faults`` (seeded). ``rate_limit`` is the per-client, per-endpoint quota per minute (600,
+    as documented); ``None`` turns it off for load loops. Fault latency is slept through
+    ``sleep``/``async_sleep``, so tests can record it instead of waiting.
     """
 
     def __init__(
@@ -50,6 +53,7 @@ class Emulator:
         sleep: Callable[[float], None] = time.sleep,
         async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         spec: SpecIndex | None = None,
+        rate_limit: int | None = 600,
     ) -> None:
         self.region = get_region(region)
         self.clock: Clock = clock if clock is not None else ManualClock()
@@ -66,6 +70,8 @@ class Emulator:
             REDIRECT_URI,
             self.origin,
         )
+        self.core.rate_limit = rate_limit
+        self.core.quota.limit = rate_limit or self.core.quota.limit
         self.app = ASGIApp(self.core)
         self._clients: list[Any] = []
 
@@ -198,6 +204,17 @@ class CoverageReport:
     stub: tuple[str, ...]  # schema-shaped answers without state
     region_gated: tuple[str, ...]  # answer 403/4009 in this region
     not_implemented: tuple[str, ...]
+
+    def summary(self) -> str:
+        """One line for the CLI: how many operations are served, and how."""
+        stateful = len(self.stateful) + len(self.crud)
+        served = self.total - len(self.not_implemented)
+        return (
+            f"{self.region}: {served}/{self.total} operations answer "
+            f"({stateful} with state: {len(self.stateful)} business rules + {len(self.crud)} "
+            f"generic CRUD; {len(self.stub)} schema-shaped stubs); "
+            f"{len(self.region_gated)} region-gated; {len(self.not_implemented)} not implemented"
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
