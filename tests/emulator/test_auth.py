@@ -114,6 +114,20 @@ def test_client_secret_in_body_and_bad_secret(emu: Emulator) -> None:
     assert bad.json()["error"] == "invalid_client"
 
 
+def test_client_secret_can_be_chosen() -> None:
+    emu = Emulator(region="se", client_secret="chosen-secret")
+    assert emu.client_secret == "chosen-secret"
+    assert (
+        token(
+            emu,
+            auth=(emu.client_id, "chosen-secret"),
+            grant_type="refresh_token",
+            refresh_token=emu.issue_token().refresh_token or "",
+        ).status_code
+        == 200
+    )
+
+
 def test_unregistered_redirect_uri_is_rejected(emu: Emulator) -> None:
     response = identity(emu).get(
         "/connect/authorize",

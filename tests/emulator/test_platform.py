@@ -173,6 +173,12 @@ def test_reset_and_snapshot_roundtrip(tmp_path: Path) -> None:
     assert api.get("/customers").json()["Data"] == []
     emu.load(path)
     assert [c["Name"] for c in api.get("/customers").json()["Data"]] == ["Kept"]
+    # The id sequence continues from the snapshot, so loading is deterministic too.
+    other = Emulator(region="se", seed=99)
+    other.load(path)
+    emu.load(path)
+    first_id = make_customer(api_client(other), "Next")["Id"]
+    assert make_customer(api_client(emu), "Next")["Id"] == first_id
     with pytest.raises(ValueError, match="snapshot region='se' does not match emulator region"):
         Emulator(region="no").load(path)
 

@@ -53,7 +53,9 @@ class EmulatorCore:
         faults: Faults,
         redirect_uri: str,
         origin: str = "",
+        client_secret: str | None = None,
     ) -> None:
+        self.client_secret = client_secret
         self.origin = origin
         self.region = region
         self.index = index
@@ -72,7 +74,11 @@ class EmulatorCore:
         """Fresh company, tokens, quotas and fault sequence (same seed → same state)."""
         self.ids = IdGenerator(self.seed)
         self.identity = IdentityServer(
-            self.clock, self.ids, self.redirect_uri, lambda: self.faults.token_lifetime
+            self.clock,
+            self.ids,
+            self.redirect_uri,
+            lambda: self.faults.token_lifetime,
+            self.client_secret,
         )
         self.company = Company(self.region, self.index, self.clock, self.ids)
         self.company.origin = self.origin

@@ -352,6 +352,7 @@ class Company:
             "counters": self.counters,
             "blobs": self.blobs,
             "settings": self.settings,
+            "id_state": _jsonable(self.ids.getstate()),
         }
 
     def restore(self, data: dict[str, Any]) -> None:
@@ -364,6 +365,8 @@ class Company:
         self.counters = data["counters"]
         self.blobs = data["blobs"]
         self.settings = data["settings"]
+        if "id_state" in data:  # continue the snapshot's id sequence: loads stay deterministic
+            self.ids.setstate(_tupled(data["id_state"]))
         self._filters.clear()
 
     def save(self, path: str | Path) -> None:
@@ -380,3 +383,11 @@ def _positive_int(text: str, name: str) -> int:
     if value < 1:
         raise bad_query(f"The query parameter '{name}' must be a positive integer, got '{text}'.")
     return value
+
+
+def _jsonable(value: object) -> object:
+    return [_jsonable(v) for v in value] if isinstance(value, (list, tuple)) else value
+
+
+def _tupled(value: object) -> object:
+    return tuple(_tupled(v) for v in value) if isinstance(value, list) else value

@@ -54,6 +54,7 @@ class Emulator:
         async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         spec: SpecIndex | None = None,
         rate_limit: int | None = 600,
+        client_secret: str | None = None,
     ) -> None:
         self.region = get_region(region)
         self.clock: Clock = clock if clock is not None else ManualClock()
@@ -69,6 +70,7 @@ class Emulator:
             self.faults,
             REDIRECT_URI,
             self.origin,
+            client_secret,
         )
         self.core.rate_limit = rate_limit
         self.core.quota.limit = rate_limit or self.core.quota.limit
@@ -252,11 +254,27 @@ def coverage(region: str = "se", core: EmulatorCore | None = None) -> CoverageRe
     )
 
 
-def serve(region: str = "se", host: str = "127.0.0.1", port: int = 8080, seed: int = 0) -> None:
-    """Run the emulator as a loopback HTTP server (uvicorn) with the wall clock."""
+def serve(
+    region: str = "se",
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    seed: int = 0,
+    client_secret: str | None = None,
+) -> None:
+    """Run the emulator as a loopback HTTP server (uvicorn) with the wall clock.
+
+    The test app's secret is ``client_secret`` if given (the caller knows it), else derived from
+    ``seed`` (``Emulator(region, seed=seed).client_secret``); it is never printed.
+    """
     import uvicorn
 
-    emulator = Emulator(region, seed=seed, clock=SystemClock(), origin=f"http://{host}:{port}")
+    emulator = Emulator(
+        region,
+        seed=seed,
+        clock=SystemClock(),
+        origin=f"http://{host}:{port}",
+        client_secret=client_secret,
+    )
     print(  # the CLI shows how to connect
         f"eAccounting emulator ({emulator.region.country}) on {emulator.origin}/v2  "
         f"client_id={emulator.client_id}"

@@ -64,11 +64,12 @@ class IdentityServer:
         ids: IdGenerator,
         redirect_uri: str,
         lifetime: Callable[[], int | None] = lambda: None,
+        client_secret: str | None = None,
     ) -> None:
         self.clock = clock
         self.ids = ids
         self.client_id = "emulator-test-app"
-        self.client_secret = "emulator-secret-" + ids.secret(8)
+        self.client_secret = client_secret or "emulator-secret-" + ids.secret(8)
         self.redirect_uri = redirect_uri
         self._lifetime = lifetime  # the early-expiry fault, if configured
         self.access: dict[str, Grant] = {}
