@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import httpx
 import pytest
 import schemathesis
 
@@ -38,3 +39,34 @@ def test_at_least_90_percent_of_operations_answer_successfully(outcomes: list[Ou
     assert statuses[2] / len(outcomes) >= 0.9, {
         o.operation.operation_id: o.status for o in outcomes if o.status >= 300
     }
+
+
+def test_error_responses_conform_too() -> None:
+    from eaccounting.testing import Emulator, ManualClock
+
+    from .conftest import api_client
+
+    schema = schemathesis.openapi.from_dict(load_spec())
+    clock = ManualClock()
+    emu = Emulator(region="se", clock=clock)
+    api = api_client(emu)
+    readonly = api_client(emu, ("ea:api", "ea:sales_readonly"))
+    anonymous = httpx.Client(transport=emu.transport(), base_url=emu.base_url)
+    responses = [
+        ("/customers", "GET", api.get("/customers", params={"$filter": "Nope eq 1"})),
+        ("/customers", "POST", api.post("/customers", json={"Name": 5})),
+        (
+            "/customers/{customerId}",
+            "GET",
+            api.get("/customers/6f1c2a52-4d0e-4a47-a3cd-8c3bd25a1c11"),
+        ),
+        ("/customers", "GET", anonymous.get("/customers")),
+        ("/customers", "POST", readonly.post("/customers", json={})),
+        ("/accounts/standardaccounts", "GET", api.get("/accounts/standardaccounts")),
+    ]
+    for _ in range(600):
+        api.get("/units")
+    responses.append(("/units", "GET", api.get("/units")))
+    assert [r.status_code for _, _, r in responses] == [400, 400, 404, 401, 403, 403, 429]
+    for path, method, response in responses:
+        schema[path][method].validate_response(response)
