@@ -81,7 +81,20 @@ def setup(api: httpx.Client, emu: Emulator) -> Fixture:
     fiscal = first(api, "/fiscalyears")
     fiscal_now = api.get("/fiscalyears").json()["Data"][-1]
     bank = first(api, "/bankaccounts")
+    transaction = emu.add_bank_transaction(12.5, reference="Incoming")
+    voucher_draft = api.post(
+        "/voucherdrafts",
+        json={
+            "VoucherText": "draft",
+            "Rows": [
+                {"AccountNumber": bank_no, "DebitAmount": 3},
+                {"AccountNumber": other_no, "CreditAmount": 3},
+            ],
+        },
+    ).json()
     ids = {
+        "bankTransactionId": transaction["Id"],
+        "voucherDraftId": voucher_draft["Id"],
         "CustomerId": customer["Id"],
         "ArticleId": article["Id"],
         "TermsOfPaymentId": terms["Id"],
@@ -181,6 +194,9 @@ def _fill(value: Any, ids: dict[str, str], key: str = "") -> Any:
 
 
 def request_for(emu: Emulator, op: Operation, fx: Fixture) -> tuple[str, Any]:
+    if op.operation_id == "delete_customer":  # one without documents can be deleted
+        with api_client(emu) as api:
+            fx.ids["customerId"] = make_customer(api, "Deletable")["Id"]
     segments = op.path.strip("/").split("/")
     url = ""
     for seg in segments:
@@ -196,7 +212,13 @@ def request_for(emu: Emulator, op: Operation, fx: Fixture) -> tuple[str, Any]:
     if op.request_schema is not None:
         company = emu.core.company
         shaper = Shaper(company.schemas, company.today(), company.now())
-        body = _fill(shaper.shape(op.request_schema, {}), fx.ids)
+        if op.request_schema.get("type") == "array":
+            item = company.schemas.resolve(op.request_schema["items"])
+            body = [_fill(shaper.shape(item, {}), fx.ids)]
+        else:
+            body = _fill(shaper.shape(op.request_schema, {}), fx.ids)
+        if op.operation_id == "update_opening_balances":
+            body = [{"Number": emu.region.bank_account, "Balance": 10}]
         if op.operation_id in ("create_customer", "update_customer"):
             body.update(Name="Other", CustomerNumber=None)
         if op.operation_id in ("create_article", "update_article"):

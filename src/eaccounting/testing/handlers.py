@@ -143,11 +143,38 @@ def _generic(op: Operation) -> tuple[Handler, str]:
     return _stub(op), "stub"
 
 
+#: Collections the emulator keeps state for; stubs below them check the parent exists (404).
+TRACKED = frozenset(
+    {
+        "customers",
+        "customerinvoices",
+        "customerinvoicedrafts",
+        "orders",
+        "quotes",
+        "quotedrafts",
+        "supplierinvoices",
+        "supplierinvoicedrafts",
+        "articles",
+        "suppliers",
+        "voucherdrafts",
+        "bankaccounts",
+        "projects",
+        "attachments",
+    }
+)
+
+
 def _stub(op: Operation) -> Handler:
     """A stateless answer shaped by the response schema (request bodies are still validated)."""
     schema = op.response_schema
+    segments = op.path.strip("/").split("/")
+    parent = None
+    if segments[0] in TRACKED and len(segments) > 1 and segments[1].startswith("{"):
+        parent = segments[1][1:].split("}", 1)[0]
 
     def stub(c: Company, r: Request) -> tuple[int, Any]:
+        if parent is not None:
+            c.get(segments[0], r.params[parent])
         data: Record = {}
         if op.request_schema is not None and r.body is not None:
             if main_type(op.request_schema) == "array":
