@@ -500,3 +500,27 @@ def test_opening_balances_and_carry_forward_between_fiscal_years(api: httpx.Clie
     assert balances(api, "2026-01-31") == {1930: 1200.0, 2081: -1000.0}
     listed = api.get("/fiscalyears/openingbalances").json()
     assert listed["Meta"]["TotalNumberOfResults"] == 2
+
+
+def test_quote_draft_converts_to_quote_and_payment_reminders_count(api: httpx.Client) -> None:
+    customer = make_customer(api)
+    article = make_article(api, 10)
+    draft = api.post(
+        "/quotedrafts",
+        json={"CustomerId": customer["Id"], "Rows": [{"ArticleId": article["Id"], "Quantity": 3}]},
+    )
+    assert draft.status_code == 201, draft.text
+    quote = api.put(f"/quotedrafts/{draft.json()['Id']}/convert")
+    assert quote.status_code == 200, quote.text
+    assert (quote.json()["Number"], quote.json()["TotalAmount"]) == (1, 30.0)
+    assert api.get("/quotedrafts").json()["Data"] == []
+    invoice = invoice_flow(api)
+    for _ in range(2):
+        assert (
+            api.post(f"/customerinvoices/{invoice['Id']}/paymentreminders", json={}).status_code
+            == 200
+        )
+    after = api.get(f"/customerinvoices/{invoice['Id']}").json()
+    assert (after["PaymentRemindersCount"], after["PaymentReminderIssued"]) == (2, True)
+    missing = api.post("/customerinvoices/6f1c2a52-4d0e-4a47-a3cd-8c3bd25a1c11/email", json={})
+    assert missing.status_code == 404

@@ -134,7 +134,10 @@ class EmulatorCore:
         if fault == "burst":
             reply = self._quota(60)
         elif fault == "error":
-            reply = self._error(VismaError(500, 5000, "An unexpected error occurred."))
+            # Alternate 500 and 503 so clients see both retryable server statuses.
+            status = 503 if self.faults.errors_seen % 2 else 500
+            self.faults.errors_seen += 1
+            reply = self._error(VismaError(status, 5000, "An unexpected error occurred."))
         elif fault == "drop":
             reply = Reply(0, fault="drop")
         else:

@@ -31,6 +31,7 @@ class Faults:
         self._rng = random.Random(self.seed)
         self._count = 0
         self._burst_left = 0
+        self.errors_seen = 0
 
     def configure(self, **settings: float | int | None) -> None:
         """Change settings (same names as the fields) and restart the sequence."""

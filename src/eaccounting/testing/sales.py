@@ -380,9 +380,10 @@ def save_order(c: Company, r: Request) -> tuple[int, Any]:
     return 200, replace_record(c, "orders", schema, current, data)
 
 
-@handles("create_quote", "update_quote")
+@handles("create_quote", "update_quote", "create_quote_draft", "update_quote_draft")
 def save_quote(c: Company, r: Request) -> tuple[int, Any]:
     schema = c.schemas.named("QuoteApi")
+    coll = "quotedrafts" if r.op.operation_id.endswith("_draft") else "quotes"
     data = c.validate(r)
     t = _document_totals(c, data)
     data.setdefault("QuoteDate", c.today())
@@ -394,10 +395,13 @@ def save_quote(c: Company, r: Request) -> tuple[int, Any]:
         CurrencyCode=c.region.currency,
     )
     if "id" not in r.params:
-        data.update(Number=c.next_number("quote"), Status=1)
-        return 201, create_record(c, "quotes", schema, data)
-    current = c.get("quotes", r.params["id"], "Quote")
-    return 200, replace_record(c, "quotes", schema, current, data)
+        if coll == "quotes":  # drafts get their number when converted
+            data.update(Number=c.next_number("quote"), Status=1)
+        return 201, create_record(c, coll, schema, data)
+    current = c.get(coll, r.params["id"], "Quote")
+    if coll == "quotes":
+        data.update(Number=current["Number"], Status=current["Status"])
+    return 200, replace_record(c, coll, schema, current, data)
 
 
 @handles("accept_quote")
@@ -478,3 +482,41 @@ def void_invoice(c: Company, r: Request) -> tuple[int, Any]:
 
 
 _ = readonly_carry  # re-exported helper used by other modules
+
+
+@handles("convert_quote_draft")
+def convert_quote_draft(c: Company, r: Request) -> tuple[int, Any]:
+    draft = c.get("quotedrafts", r.params["id"], "Quote draft")
+    data: Record = {
+        "CustomerId": draft["CustomerId"],
+        "Rows": _rows_for(draft.get("Rows") or []),
+        "QuoteDate": draft.get("QuoteDate") or c.today(),
+        "DueDate": draft.get("DueDate"),
+    }
+    t = _document_totals(c, data)
+    data.update(
+        TotalAmount=t["net"],
+        VatAmount=t["vat"],
+        RoundingsAmount=t["roundings"],
+        CurrencyCode=c.region.currency,
+        Number=c.next_number("quote"),
+        Status=1,
+    )
+    quote = create_record(c, "quotes", c.schemas.named("QuoteApi"), data)
+    del c.coll("quotedrafts")[draft["Id"]]
+    return 200, quote
+
+
+@handles("send_customer_invoice_payment_reminder")
+def payment_reminder(c: Company, r: Request) -> tuple[int, Any]:
+    invoice = c.get("customerinvoices", r.params["invoiceId"], "Customer invoice")
+    if isinstance(r.body, dict):
+        c.validate(r)
+    if float(invoice["RemainingAmount"]) == 0:
+        raise VismaError(400, 4002, "A paid invoice needs no payment reminder.")
+    invoice.update(
+        PaymentReminderIssued=True,
+        PaymentRemindersCount=int(invoice["PaymentRemindersCount"] or 0) + 1,
+        LastPaymentReminderSentDate=c.today(),
+    )
+    return 200, None
