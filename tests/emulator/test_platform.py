@@ -250,3 +250,18 @@ def test_loopback_server_over_real_http() -> None:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def test_handler_bugs_answer_500_with_visma_body() -> None:
+    emu = Emulator(region="se")
+
+    def broken(company: object, request: object) -> tuple[int, object]:
+        raise KeyError("Rows")
+
+    emu.core.handlers["list_units"] = (broken, "stateful")
+    response = api_client(emu).get("/units")
+    assert response.status_code == 500
+    assert response.json()["ErrorCode"] == 5000
+    assert response.json()["DeveloperErrorMessage"] == (
+        "InternalServerErrorException - Emulator error KeyError: 'Rows'"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,6 +68,7 @@ class EmulatorCore:
             op_id: resolve(op) for op_id, op in index.operations.items()
         }
         self.disabled: set[str] = set()
+        self._lock = threading.Lock()
         self.rate_limit: int | None = LIMIT  # None turns the quota off (benchmarks)
         self.reset()
 
@@ -89,6 +91,13 @@ class EmulatorCore:
     def handle(
         self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
     ) -> Reply:
+        """Answer one request. Thread-safe: requests are served one at a time."""
+        with self._lock:
+            return self._handle(method, path, query, headers, body)
+
+    def _handle(
+        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
+    ) -> Reply:
         try:
             if path.startswith("/v2/"):
                 return self._api(method, path[3:], query, headers, body)
@@ -99,6 +108,8 @@ class EmulatorCore:
             raise VismaError(404, 3000, f"No resource matches {path}.")
         except VismaError as err:
             return self._error(err)
+        except Exception as exc:  # an emulator bug: answer like the real API's 5000
+            return self._error(VismaError(500, 5000, f"Emulator error {type(exc).__name__}: {exc}"))
 
     def _error(self, err: VismaError) -> Reply:
         return Reply(err.status, _dumps(err.body(self.ids.guid())))

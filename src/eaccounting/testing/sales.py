@@ -15,7 +15,7 @@ from .banking import add_bank_transaction
 from .clock import add_days
 from .company import Company, Record, Request, money
 from .errors import VismaError, field_error, validation
-from .handlers import create_record, handles, readonly_carry, replace_record, stamp
+from .handlers import create_record, handles, replace_record, stamp
 from .ledger import book
 
 # -- shared -----------------------------------------------------------------------------------
@@ -479,9 +479,6 @@ def void_invoice(c: Company, r: Request) -> tuple[int, Any]:
         raise VismaError(400, 4002, "An invoice with payments cannot be voided.")
     invoice.update(RemainingAmount=0.0, RemainingAmountInvoiceCurrency=0.0)
     return 200, None
-
-
-_ = readonly_carry  # re-exported helper used by other modules
 
 
 @handles("convert_quote_draft")
