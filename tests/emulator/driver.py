@@ -217,6 +217,8 @@ def request_for(emu: Emulator, op: Operation, fx: Fixture) -> tuple[str, Any]:
             body = [_fill(shaper.shape(item, {}), fx.ids)]
         else:
             body = _fill(shaper.shape(op.request_schema, {}), fx.ids)
+        if op.operation_id == "update_accounting_lock_settings":
+            body["AccountingLockedAsOf"] = {"Year": 2025, "Month": 1}
         if op.operation_id == "update_opening_balances":
             body = [{"Number": emu.region.bank_account, "Balance": 10}]
         if op.operation_id in ("create_customer", "update_customer"):

@@ -524,3 +524,26 @@ def test_quote_draft_converts_to_quote_and_payment_reminders_count(api: httpx.Cl
     assert (after["PaymentRemindersCount"], after["PaymentReminderIssued"]) == (2, True)
     missing = api.post("/customerinvoices/6f1c2a52-4d0e-4a47-a3cd-8c3bd25a1c11/email", json={})
     assert missing.status_code == 404
+
+
+def test_accounting_lock_rejects_vouchers_in_locked_months(api: httpx.Client) -> None:
+    lock = api.put(
+        "/companysettings/accountinglocksettings",
+        json={"AccountingLockedAsOf": {"Year": 2026, "Month": 1}, "AccountingLockInterval": 1},
+    )
+    assert lock.status_code == 200
+    assert lock.json()["AccountingLockedTo"] == "2026-01-31T00:00:00Z"
+    rows = [{"AccountNumber": 1930, "DebitAmount": 1}, {"AccountNumber": 2081, "CreditAmount": 1}]
+    locked = api.post(
+        "/vouchers", json={"VoucherText": "x", "VoucherDate": "2026-01-31", "Rows": rows}
+    )
+    assert locked.status_code == 400
+    assert locked.json()["DeveloperErrorMessage"] == (
+        "VoucherDateIsInLockedPeriodException - The voucher date 2026-01-31 is in a locked period."
+    )
+    assert (
+        api.post(
+            "/vouchers", json={"VoucherText": "x", "VoucherDate": "2026-02-01", "Rows": rows}
+        ).status_code
+        == 201
+    )

@@ -17,6 +17,8 @@ EXCEPTION_TYPES: dict[int, str] = {
     4006: "NoAccessToScopesException",
     4009: "NoAccessDueToProductVariantException",
     4010: "TooManyRequestsException",
+    4020: "FiscalYearException",
+    4026: "VoucherDateIsInLockedPeriodException",
     4032: "SupplierInvoiceDoesntBalanceException",
     5000: "InternalServerErrorException",
     6000: "QueryParameterErrorException",

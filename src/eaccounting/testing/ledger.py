@@ -375,3 +375,32 @@ def update_opening_balances(c: Company, r: Request) -> tuple[int, Any]:
         raise validation(errors)
     c.coll("openingbalances").update(updates)
     return 200, sorted(c.coll("openingbalances").values(), key=lambda o: o["Number"])
+
+
+@handles("update_accounting_lock_settings")
+def update_accounting_lock(c: Company, r: Request) -> tuple[int, Any]:
+    """Lock bookkeeping up to the end of ``AccountingLockedAsOf`` (year, month)."""
+    data = c.validate(r)
+    as_of = data.get("AccountingLockedAsOf") or {}
+    year, month = as_of.get("Year"), as_of.get("Month")
+    if year is None or month is None:
+        locked_to = "0001-01-01T00:00:00Z"  # no lock
+    elif not (1900 <= int(year) <= 9998 and 1 <= int(month) <= 12):
+        raise validation(
+            [
+                field_error(
+                    "AccountingLockedAsOf",
+                    "InvalidDate",
+                    f"Year {year} / Month {month} is not a valid month.",
+                )
+            ]
+        )
+    else:
+        following = date(int(year) + int(month) // 12, int(month) % 12 + 1, 1)
+        last = date.fromordinal(following.toordinal() - 1)
+        locked_to = f"{last.isoformat()}T00:00:00Z"
+    c.settings.update(
+        AccountingLockedTo=locked_to,
+        AccountingLockInterval=int(data.get("AccountingLockInterval") or 0),
+    )
+    return 200, c.settings
