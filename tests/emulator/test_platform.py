@@ -213,6 +213,28 @@ def test_unknown_path_and_method() -> None:
     assert api.patch("/customers").status_code == 405
 
 
+@pytest.mark.parametrize(
+    ("path", "field", "message"),
+    [
+        ("/approval/vatreport/not-a-guid", "id", "The value 'not-a-guid' is not a GUID."),
+        (
+            "/accountbalances/1930/2026-13-01",
+            "date",
+            "The value '2026-13-01' is not a yyyy-MM-dd date.",
+        ),
+        ("/accountbalances/abc/2026-01-15", "accountNumber", "The value 'abc' is not an integer."),
+    ],
+)
+def test_path_values_that_do_not_bind_are_400(path: str, field: str, message: str) -> None:
+    api = api_client(Emulator(region="se"))
+    method = "PUT" if path.startswith("/approval") else "GET"
+    response = api.request(method, path, json={} if method == "PUT" else None)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["ErrorCode"] == 2000
+    assert [(e["Field"], e["Message"]) for e in body["Errors"]] == [(field, message)]
+
+
 def test_loopback_server_over_real_http() -> None:
     import socket
     import threading

@@ -5,16 +5,19 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import re
 import threading
+import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl
 
 from . import banking, ledger, purchase, resources, sales  # noqa: F401  (register handlers)
 from .clock import Clock, IdGenerator
 from .company import Company, Request
-from .errors import VismaError
+from .errors import VismaError, field_error, validation
 from .faults import Faults
 from .handlers import Binary, Handler, not_implemented, resolve
 from .identity import IdentityServer, OAuthError
@@ -155,6 +158,8 @@ class EmulatorCore:
             reply = self._run(op, params, query, headers, body)
             if fault == "truncate":
                 reply.fault = "truncate"
+            elif fault == "commit_drop":  # applied, but the response never arrives
+                reply.fault = "drop"
         reply.delay = delay
         return reply
 
@@ -187,6 +192,7 @@ class EmulatorCore:
         handler, kind = self.handlers[op.operation_id]
         if kind == "stub" and op.operation_id in self.disabled:
             raise not_implemented(op)
+        _bind_path_params(op, params)
         parsed: Any = None
         if body:
             try:
@@ -281,3 +287,31 @@ def render_headers(reply: Reply) -> list[tuple[str, str]]:
         headers.append(("content-type", reply.content_type))
     headers.append(("content-length", str(len(reply.body))))
     return headers
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _bind_path_params(op: Operation, params: dict[str, str]) -> None:
+    """Refuse path values that don't bind to the parameter's type, as ASP.NET model binding does.
+
+    The real API answers a non-GUID id or a malformed date with 400 before any lookup.
+    """
+    wrong = []
+    for name, kind in op.typed_params:
+        value = params.get(name, "")
+        try:
+            if kind == "uuid":
+                uuid.UUID(value)
+            elif kind == "date":
+                if not _ISO_DATE.fullmatch(value):
+                    raise ValueError(value)
+                date.fromisoformat(value)
+            else:
+                int(value)
+        except ValueError:
+            expected = {"uuid": "a GUID", "date": "a yyyy-MM-dd date"}.get(kind, "an integer")
+            message = f"The value '{value}' is not {expected}."
+            wrong.append(field_error(name, "InvalidValue", message))
+    if wrong:
+        raise validation(wrong)

@@ -30,6 +30,8 @@ class Operation:
     response_schema: Schema | None
     item_schema: Schema | None  # the Data[] item schema of paginated responses
     declared_statuses: frozenset[str] = field(default_factory=frozenset)
+    #: Path parameters the API model-binds to a type: (name, "uuid" | "date" | "integer").
+    typed_params: tuple[tuple[str, str], ...] = ()
 
     @property
     def paginated(self) -> bool:
@@ -112,6 +114,15 @@ class SpecIndex:
             response_schema=resp_schema,
             item_schema=item,
             declared_statuses=frozenset(op.get("responses", {})),
+            typed_params=tuple(
+                (p["name"], p["schema"].get("format") or p["schema"].get("type", ""))
+                for p in op.get("parameters", [])
+                if p.get("in") == "path"
+                and (
+                    p.get("schema", {}).get("format") in ("uuid", "date")
+                    or p.get("schema", {}).get("type") == "integer"
+                )
+            ),
         )
 
     def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
