@@ -50,6 +50,20 @@ def _log(request: httpx.Request, status: int | str, started: float, pipeline: Pi
     logger.debug("%s %s -> %s (%.1f ms)", request.method, _shown(request), status, elapsed_ms)
 
 
+def _read(response: httpx.Response) -> None:
+    try:
+        response.read()
+    finally:
+        response.close()
+
+
+async def _aread(response: httpx.Response) -> None:
+    try:
+        await response.aread()
+    finally:
+        await response.aclose()
+
+
 class _Decision:
     """What to do after one attempt."""
 
@@ -152,6 +166,10 @@ class PipelineTransport(httpx.BaseTransport):
             started = pipeline.perf_counter()
             try:
                 response = self.inner.handle_request(request)
+                # Read the body here, inside the retry loop: a body cut off mid-stream is a
+                # transport failure like any other (retried for idempotent methods), not a
+                # raw httpx error surfacing later from the caller's read.
+                _read(response)
             except httpx.TransportError as exc:
                 if debug:
                     _log(request, type(exc).__name__, started, pipeline)
@@ -167,10 +185,6 @@ class PipelineTransport(httpx.BaseTransport):
                 _log(request, response.status_code, started, pipeline)
             if response.status_code < 400:
                 return response
-            try:
-                response.read()
-            finally:
-                response.close()
             if (
                 response.status_code == 401
                 and pipeline.token_manager is not None
@@ -227,6 +241,7 @@ class AsyncPipelineTransport(httpx.AsyncBaseTransport):
             started = pipeline.perf_counter()
             try:
                 response = await self.inner.handle_async_request(request)
+                await _aread(response)
             except httpx.TransportError as exc:
                 if debug:
                     _log(request, type(exc).__name__, started, pipeline)
@@ -242,10 +257,6 @@ class AsyncPipelineTransport(httpx.AsyncBaseTransport):
                 _log(request, response.status_code, started, pipeline)
             if response.status_code < 400:
                 return response
-            try:
-                await response.aread()
-            finally:
-                await response.aclose()
             if (
                 response.status_code == 401
                 and pipeline.token_manager is not None

@@ -2,7 +2,7 @@
 
 - 429: wait ``Retry-After`` if sent, else the seconds in "Try again in N seconds", else back off.
   A 429 means the request was refused before processing, so every method is retried.
-- 502/503/504, timeouts and connection errors: exponential backoff with full jitter, for
+- 500/502/503/504, timeouts and connection errors: exponential backoff with full jitter, for
   idempotent methods only (GET, HEAD, OPTIONS, PUT, DELETE). POST and PATCH are retried after
   such an ambiguous failure only with ``retry_non_idempotent=True`` (the first attempt may
   have been applied). A connect error (nothing was sent) is retried for every method.
@@ -17,7 +17,9 @@ import attrs
 __all__ = ["IDEMPOTENT_METHODS", "RetryPolicy"]
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-RETRY_STATUSES = frozenset({502, 503, 504})
+# 500 is included: Visma answers transient failures with 500/ErrorCode 5000, and only
+# idempotent methods are retried on it.
+RETRY_STATUSES = frozenset({500, 502, 503, 504})
 
 
 @attrs.frozen

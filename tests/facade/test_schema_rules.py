@@ -1,20 +1,22 @@
-"""schema_rules.json (read-only names, formats, lengths) matches the effective spec."""
+"""Write rules (read-only names, formats, lengths) are derived at run time from the spec."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from eaccounting.resources import build_rules
+import pytest
+
+from eaccounting.resources import _rules
 from eaccounting.resources._base import rules_for
 
+pytest.importorskip("eaccounting_api")
 
-def test_committed_rules_match_the_effective_spec(effective_spec: dict[str, Any]) -> None:
-    expected = build_rules.render(effective_spec)
-    actual = build_rules.RULES_FILE.read_text(encoding="utf-8")
-    assert actual == expected, (
-        "schema_rules.json is stale: run "
-        "`python -m eaccounting.resources.build_rules generated/openapi.json`"
-    )
+
+def test_rules_come_from_the_packaged_effective_spec(effective_spec: dict[str, Any]) -> None:
+    # The packaged spec is the build's effective spec, and nothing derived is committed.
+    assert _rules.load_spec() == effective_spec
+    assert _rules.rules() == _rules.build_rules(effective_spec)
+    assert _rules.rules() is _rules.rules()  # derived once, cached
 
 
 def test_rules_know_the_customer_read_only_fields() -> None:
@@ -22,3 +24,29 @@ def test_rules_know_the_customer_read_only_fields() -> None:
     assert {"Id", "ChangedUtc", "UnpaidInvoicesAmount", "Notes"} <= set(rules["readOnly"])
     assert rules["maxLength"]["Name"] == 50
     assert rules["format"]["TermsOfPaymentId"] == "uuid"
+
+
+def test_rules_follow_refs_through_anyof_and_arrays() -> None:
+    spec = {
+        "components": {
+            "schemas": {
+                "Parent": {
+                    "properties": {
+                        "Child": {"anyOf": [{"$ref": "#/components/schemas/Child"}]},
+                        "Rows": {"type": "array", "items": {"$ref": "#/components/schemas/Row"}},
+                        "When": {"type": ["string", "null"], "format": "date"},
+                        "Code": {"type": "string", "maxLength": 3, "readOnly": True},
+                    }
+                },
+                "Empty": {"properties": {"X": {"type": "integer"}}},
+            }
+        }
+    }
+    assert _rules.build_rules(spec) == {
+        "Parent": {
+            "readOnly": ["Code"],
+            "refs": {"Child": "Child", "Rows": "Row"},
+            "maxLength": {"Code": 3},
+            "format": {"When": "date"},
+        }
+    }

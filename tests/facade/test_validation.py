@@ -1,4 +1,4 @@
-"""Client-side validation of write bodies (no generated package needed)."""
+"""Client-side validation of write bodies (rules from the packaged effective spec)."""
 
 from __future__ import annotations
 

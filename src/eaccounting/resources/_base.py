@@ -2,7 +2,7 @@
 
 Resources return the generated attrs models (``eaccounting_api.models``), imported on first
 use. Write bodies are plain JSON built from the caller's model or mapping; read-only
-properties (from ``schema_rules.json``, derived from the effective spec) are removed, and
+properties (derived at run time from the packaged effective spec, see ``_rules``) are removed, and
 obviously wrong values (malformed GUIDs and dates, strings over ``maxLength``) are rejected
 before any request, naming the field.
 
@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import importlib
-import json
 import re
 import uuid
 from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from .._logging import logger
@@ -28,6 +26,7 @@ from ..errors import ValidationError
 from ..odata import Filter, OrderBy
 from ..odata import orderby as _orderby
 from ..odata import select as _select
+from . import _rules
 
 __all__ = [
     "check_guid",
@@ -47,18 +46,9 @@ _GUID = re.compile(
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-@cache
-def _rules() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(
-        Path(__file__).with_name("schema_rules.json").read_text(encoding="utf-8")
-    )
-    return data
-
-
 def rules_for(schema: str) -> dict[str, Any]:
-    """The rules recorded for ``schema`` (empty if none)."""
-    entry: dict[str, Any] = _rules().get(schema, {})
-    return entry
+    """The rules the effective spec gives ``schema`` (empty if none)."""
+    return _rules.rules().get(schema, {})
 
 
 @cache

@@ -1,5 +1,9 @@
 """Faults on demand: latency, 5xx, 429 bursts, dropped connections, truncated bodies, early expiry.
 
+A ``drop`` loses the request before the server acts on it; a ``commit_drop`` applies it and
+then drops the connection before the response, the ambiguous failure a client cannot tell
+apart from a ``drop`` (a POST must not be blindly retried after either).
+
 All draws come from one seeded generator, one draw per request in arrival order, so a given
 configuration and request sequence always produces the same faults.
 """
@@ -7,6 +11,7 @@ configuration and request sequence always produces the same faults.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import dataclass
 
 
@@ -21,6 +26,7 @@ class Faults:
     burst_length: int = 0  # ... of this many requests
     drop_rate: float = 0.0  # probability the connection drops without a response
     truncate_rate: float = 0.0  # probability the body is cut in half
+    commit_drop_rate: float = 0.0  # probability the request is applied, then the connection drops
     token_lifetime: int | None = None  # access-token lifetime in seconds instead of 3600
 
     def __post_init__(self) -> None:
@@ -32,6 +38,8 @@ class Faults:
         self._count = 0
         self._burst_left = 0
         self.errors_seen = 0
+        #: How many of each fault were injected since the last reset (for reports).
+        self.injected: Counter[str] = Counter()
 
     def configure(self, **settings: float | int | None) -> None:
         """Change settings (same names as the fields) and restart the sequence."""
@@ -42,7 +50,14 @@ class Faults:
         self.reset()
 
     def draw(self) -> str | None:
-        """The fault for the next API request: None, 'error', 'burst', 'drop' or 'truncate'."""
+        """The fault for the next API request: None, 'error', 'burst', 'drop', 'truncate' or
+        'commit_drop'."""
+        fault = self._draw()
+        if fault is not None:
+            self.injected[fault] += 1
+        return fault
+
+    def _draw(self) -> str | None:
         self._count += 1
         roll = self._rng.random()
         if self._burst_left > 0:
@@ -59,4 +74,7 @@ class Faults:
         roll -= self.error_rate
         if roll < self.truncate_rate:
             return "truncate"
+        roll -= self.truncate_rate
+        if roll < self.commit_drop_rate:
+            return "commit_drop"
         return None

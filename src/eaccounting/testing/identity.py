@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -76,6 +77,8 @@ class IdentityServer:
         self.refresh: dict[str, Grant] = {}
         self.consumed_refresh: set[str] = set()
         self.codes: dict[str, _Code] = {}
+        #: POST /connect/token calls per grant_type, valid or not (tests count refreshes).
+        self.token_requests: Counter[str] = Counter()
 
     # -- authorize -------------------------------------------------------------------------
     def authorize(self, query: dict[str, str]) -> str:
@@ -122,8 +125,9 @@ class IdentityServer:
 
     def token(self, form: dict[str, str], authorization: str | None) -> dict[str, Any]:
         """Handle POST /connect/token; returns the token response body."""
-        client_id = self._client(form, authorization)
         grant = form.get("grant_type")
+        self.token_requests[str(grant)] += 1
+        client_id = self._client(form, authorization)
         if grant == "authorization_code":
             code = self.codes.pop(form.get("code", ""), None)
             if code is None or code.expires_at < self.clock.time():
