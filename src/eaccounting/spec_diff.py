@@ -238,6 +238,8 @@ class SpecDiff:
     schemas_added: list[str] = field(default_factory=list)
     schemas_removed: list[str] = field(default_factory=list)
     schemas_renamed: list[Rename] = field(default_factory=list)
+    schemas_removed_unused: list[str] = field(default_factory=list)
+    """Removed schemas that no operation of the old spec used, even indirectly: not breaking."""
     schemas_shared: int = 0
     properties_added: list[PropertyRef] = field(default_factory=list)
     properties_removed: list[PropertyRef] = field(default_factory=list)
@@ -279,8 +281,13 @@ class SpecDiff:
         for o in self.operations_added:
             note = f" (re-keyed from {rekeyed_ops_to[o].path})" if o in rekeyed_ops_to else ""
             yield Change("operations", "added", False, f"operation added: {o}{note}")
+        unused = set(self.schemas_removed_unused)
         for s in self.schemas_removed:
-            yield Change("schemas", "removed", True, f"schema removed: {s}")
+            if s in unused:
+                text = f"schema removed: {s} (no operation used it)"
+                yield Change("schemas", "removed-unused", False, text)
+            else:
+                yield Change("schemas", "removed", True, f"schema removed: {s}")
         for s in self.schemas_added:
             yield Change("schemas", "added", False, f"schema added: {s}")
         for r in self.schemas_renamed:
@@ -344,6 +351,7 @@ class SpecDiff:
                     "shared": self.schemas_shared,
                     "added": len(self.schemas_added),
                     "removed": len(self.schemas_removed),
+                    "removed_unused": len(self.schemas_removed_unused),
                     "renamed": len(self.schemas_renamed),
                 },
                 "properties": {
@@ -377,6 +385,7 @@ class SpecDiff:
             "schemas": {
                 "added": self.schemas_added,
                 "removed": self.schemas_removed,
+                "removed_unused": self.schemas_removed_unused,
                 "renamed": [asdict(r) for r in self.schemas_renamed],
             },
             "properties": {
@@ -426,7 +435,8 @@ class SpecDiff:
         add(
             f"  schemas      {self.old.schemas:,} → {self.new.schemas:,}: "
             f"+{len(self.schemas_added)} -{len(self.schemas_removed)} "
-            f"({self.schemas_shared:,} shared, {len(self.schemas_renamed)} renamed)"
+            f"({self.schemas_shared:,} shared, {len(self.schemas_renamed)} renamed, "
+            f"{len(self.schemas_removed_unused)} of the removed used by no operation)"
         )
         add(
             f"  properties   +{len(self.properties_added)} -{len(self.properties_removed)}, "
@@ -548,6 +558,31 @@ def _stats(spec: Mapping[str, Any], label: str) -> SpecStats:
         operations=len(_operations(spec)),
         schemas=len(_schemas(spec)),
     )
+
+
+def _used_schemas(spec: Mapping[str, Any]) -> set[str]:
+    """Component schemas that some operation uses, directly or through other components."""
+    prefix = "#/components/"
+    components = spec.get("components") or {}
+    used: set[str] = set()
+    seen_refs: set[str] = set()
+    stack: list[Any] = [spec.get("paths") or {}]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Mapping):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith(prefix) and ref not in seen_refs:
+                seen_refs.add(ref)
+                kind, _, name = ref[len(prefix) :].partition("/")
+                if kind == "schemas":
+                    used.add(name)
+                target = (components.get(kind) or {}).get(name)
+                if target is not None:
+                    stack.append(target)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return used
 
 
 def _ref_name(ref: str) -> str:
@@ -802,10 +837,10 @@ def diff(
     result.paths_added = sorted(new_paths - old_paths)
     added_by_shape: dict[str, list[str]] = {}
     for p in result.paths_added:
-        added_by_shape.setdefault(_template_shape(p).lower(), []).append(p)
+        added_by_shape.setdefault(_template_shape(p), []).append(p)
     path_map: dict[str, str] = {}
     for p in result.paths_removed:
-        candidates = added_by_shape.get(_template_shape(p).lower(), [])
+        candidates = added_by_shape.get(_template_shape(p), [])
         if len(candidates) == 1:
             path_map[p] = candidates[0]
             result.paths_rekeyed.append((p, candidates[0]))
@@ -833,6 +868,8 @@ def diff(
     exact, renames, removed, added = _match_names(old_schemas, new_schemas)
     schema_renames = {o: n for o, n, _ in renames}
     result.schemas_removed = removed
+    used = _used_schemas(old)
+    result.schemas_removed_unused = [n for n in removed if n not in used]
     result.schemas_added = added
     result.schemas_renamed = [Rename("", o, n, kind) for o, n, kind in renames]
     result.schemas_shared = len(exact) + len(renames)

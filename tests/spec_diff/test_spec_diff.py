@@ -145,6 +145,12 @@ def test_schemas_minus_90_plus_13_none_renamed(real: SpecDiff) -> None:
     }
     assert leaked <= set(real.schemas_removed)
     assert any(n.startswith("ODataQueryOptionsOf") for n in real.schemas_removed)
+    # 75 of them were reachable from an operation (through the leaked `options` query param of
+    # POST /supplierinvoices/transactionalcosts); 15 were used by nothing, so not breaking.
+    assert len(real.schemas_removed_unused) == 15
+    assert set(real.schemas_removed_unused) < set(real.schemas_removed)
+    assert "HttpContext" not in real.schemas_removed_unused
+    assert len([c for c in real.breaking if c.category == "schemas"]) == 75
     domain = [n for n in real.schemas_removed if n.endswith("Api")]
     assert domain == ["ODataQueryOptionsOfCustomerInvoiceBookkeepingHistoryApi"]
 
@@ -244,12 +250,12 @@ def test_only_parameter_change_is_the_leaked_options_param(real: SpecDiff) -> No
 
 @needs_specs
 def test_breaking_changes_and_rendering(real: SpecDiff) -> None:
-    # 90 schemas removed + 2,285 renames + 1 newly required + 37 newly read-only + 1 param.
-    assert len(real.breaking) == 90 + 2285 + 1 + 37 + 1
+    # 75 used schemas removed + 2,285 renames + 1 newly required + 37 newly read-only + 1 param.
+    assert len(real.breaking) == 75 + 2285 + 1 + 37 + 1
     text = real.render()
     assert "  paths        237 → 250: +14 -1 (1 re-keyed)" in text
     assert "  operations   223 → 228: +8 -3 (3 re-keyed)" in text
-    assert "  schemas      359 → 282: +13 -90 (269 shared, 0 renamed)" in text
+    assert "  schemas      359 → 282: +13 -90 (269 shared, 0 renamed, 15 " in text
     assert "BREAKING property became required: ProjectApi.Status" in text
     assert "BREAKING property renamed: CustomerApi.gln → GLN" in text
     assert "BREAKING 2,281 properties renamed by a first-letter case flip" in text
@@ -258,7 +264,7 @@ def test_breaking_changes_and_rendering(real: SpecDiff) -> None:
     assert "  path added: /allocationperiods/deleted\n" in text
     data = real.as_dict()
     json.dumps(data)  # JSON-ready
-    assert data["counts"]["breaking"] == len(data["breaking"]) == 2414
+    assert data["counts"]["breaking"] == len(data["breaking"]) == 2399
 
 
 @needs_specs
@@ -361,6 +367,21 @@ def test_schema_case_rename_is_matched_and_refs_follow_it() -> None:
     assert result.schemas_added == result.schemas_removed == []
     assert result.property_changes == []  # the $ref target was renamed, not retyped
     assert len(result.properties_renamed) == 2
+
+
+def test_removed_schema_is_breaking_only_if_an_operation_used_it() -> None:
+    ref = {"$ref": "#/components/schemas/Used"}
+    body = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Wrap"}}}}
+    old = _spec(
+        {"Used": _obj({"Id": UUID}), "Wrap": _obj({"Item": ref}), "Orphan": _obj({})},
+        {"/a": {"post": {**_op(), "requestBody": body}}},
+    )
+    new = _spec({"Wrap": _obj({"Item": {"type": "object"}})}, {"/a": {"post": _op()}})
+    result = diff(old, new)
+    assert result.schemas_removed == ["Orphan", "Used"]
+    assert result.schemas_removed_unused == ["Orphan"]
+    assert [c.text for c in result.breaking if c.category == "schemas"] == ["schema removed: Used"]
+    assert "  schema removed: Orphan (no operation used it)\n" in result.render()
 
 
 def test_removed_operation_is_breaking_added_is_not() -> None:
