@@ -223,12 +223,24 @@ def test_unknown_path_and_method() -> None:
             "The value '2026-13-01' is not a yyyy-MM-dd date.",
         ),
         ("/accountbalances/abc/2026-01-15", "accountNumber", "The value 'abc' is not an integer."),
+        (
+            "/currencies/exchangerate?date=15.01.2026",
+            "date",
+            "The value '15.01.2026' is not a yyyy-MM-dd date.",
+        ),
+        (
+            "/supplierinvoicedrafts?useDefaultVatCodes=maybe",
+            "useDefaultVatCodes",
+            "The value 'maybe' is not true or false.",
+        ),
     ],
 )
-def test_path_values_that_do_not_bind_are_400(path: str, field: str, message: str) -> None:
+def test_values_that_do_not_bind_are_400(path: str, field: str, message: str) -> None:
     api = api_client(Emulator(region="se"))
-    method = "PUT" if path.startswith("/approval") else "GET"
-    response = api.request(method, path, json={} if method == "PUT" else None)
+    method = {"/approval": "PUT", "/supplierinvoicedrafts": "POST"}.get(
+        "/" + path.split("/")[1].split("?")[0], "GET"
+    )
+    response = api.request(method, path, json={} if method != "GET" else None)
     assert response.status_code == 400
     body = response.json()
     assert body["ErrorCode"] == 2000

@@ -10,7 +10,7 @@ import threading
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -192,7 +192,7 @@ class EmulatorCore:
         handler, kind = self.handlers[op.operation_id]
         if kind == "stub" and op.operation_id in self.disabled:
             raise not_implemented(op)
-        _bind_path_params(op, params)
+        _bind_params(op, params, dict(parse_qsl(query)))
         parsed: Any = None
         if body:
             try:
@@ -292,26 +292,52 @@ def render_headers(reply: Reply) -> list[tuple[str, str]]:
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _bind_path_params(op: Operation, params: dict[str, str]) -> None:
-    """Refuse path values that don't bind to the parameter's type, as ASP.NET model binding does.
+def _bind_params(op: Operation, params: dict[str, str], query: dict[str, str]) -> None:
+    """Refuse values that don't bind to the parameter's type, as ASP.NET model binding does.
 
-    The real API answers a non-GUID id or a malformed date with 400 before any lookup.
+    The real API answers a non-GUID id, a malformed date or ``?flag=maybe`` with 400 before
+    any lookup. Absent query parameters are fine (they are optional).
     """
     wrong = []
-    for name, kind in op.typed_params:
-        value = params.get(name, "")
-        try:
-            if kind == "uuid":
-                uuid.UUID(value)
-            elif kind == "date":
-                if not _ISO_DATE.fullmatch(value):
-                    raise ValueError(value)
-                date.fromisoformat(value)
-            else:
-                int(value)
-        except ValueError:
-            expected = {"uuid": "a GUID", "date": "a yyyy-MM-dd date"}.get(kind, "an integer")
+    for location, name, kind in op.typed_params:
+        source = params if location == "path" else query
+        if name not in source:
+            continue
+        value = source[name]
+        if not _binds(kind, value):
+            expected = _EXPECTED.get(kind, f"a valid {kind}")
             message = f"The value '{value}' is not {expected}."
             wrong.append(field_error(name, "InvalidValue", message))
     if wrong:
         raise validation(wrong)
+
+
+_EXPECTED = {
+    "uuid": "a GUID",
+    "date": "a yyyy-MM-dd date",
+    "date-time": "a date and time",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+}
+
+
+def _binds(kind: str, value: str) -> bool:
+    try:
+        if kind == "uuid":
+            uuid.UUID(value)
+        elif kind == "date":
+            if not _ISO_DATE.fullmatch(value):
+                return False
+            date.fromisoformat(value)
+        elif kind == "date-time":
+            datetime.fromisoformat(value.replace("Z", "+00:00"))
+        elif kind == "integer":
+            int(value)
+        elif kind == "number":
+            float(value)
+        elif kind == "boolean":
+            return value.lower() in ("true", "false")
+    except ValueError:
+        return False
+    return True

@@ -220,7 +220,14 @@ def account(c: Company, r: Request) -> tuple[int, Any]:
 @handles("create_account")
 def create_account(c: Company, r: Request) -> tuple[int, Any]:
     data = c.validate(r)
-    fy = c.get("fiscalyears", str(data["FiscalYearId"]), "Fiscal year")
+    fy = c.coll("fiscalyears").get(str(data["FiscalYearId"]))
+    if fy is None:  # a bad reference in the body is a bad request (3001), not a missing route
+        raise VismaError(
+            400,
+            3001,
+            f"Fiscal year {data['FiscalYearId']} does not exist.",
+            [field_error("FiscalYearId", "NotFound", "The fiscal year does not exist.")],
+        )
     key = f"{fy['Id']}:{data['Number']}"
     if key in c.coll("accounts"):
         raise VismaError(

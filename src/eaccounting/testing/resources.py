@@ -130,4 +130,5 @@ def save_project(c: Company, r: Request) -> tuple[int, Any]:
     data.setdefault("StartDate", c.today())
     if current is None:
         return 201, create_record(c, "projects", schema, data)
-    return 200, replace_record(c, "projects", schema, current, data)
+    # The spec declares 201 (not 200) for PUT /projects/{id}; answer what it documents.
+    return r.op.success_status, replace_record(c, "projects", schema, current, data)

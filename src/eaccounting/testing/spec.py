@@ -30,8 +30,8 @@ class Operation:
     response_schema: Schema | None
     item_schema: Schema | None  # the Data[] item schema of paginated responses
     declared_statuses: frozenset[str] = field(default_factory=frozenset)
-    #: Path parameters the API model-binds to a type: (name, "uuid" | "date" | "integer").
-    typed_params: tuple[tuple[str, str], ...] = ()
+    #: Parameters the API model-binds to a type: (path|query, name, uuid|date|integer|...).
+    typed_params: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def paginated(self) -> bool:
@@ -40,6 +40,15 @@ class Operation:
     @property
     def writes(self) -> bool:
         return self.method != "GET"
+
+
+def _binding_kind(schema: dict[str, Any]) -> str:
+    """How ASP.NET binds a parameter of this schema ("" when any string binds)."""
+    if schema.get("format") in ("uuid", "date", "date-time"):
+        return str(schema["format"])
+    if schema.get("type") in ("integer", "number", "boolean"):
+        return str(schema["type"])
+    return ""
 
 
 def load_spec() -> dict[str, Any]:
@@ -115,13 +124,11 @@ class SpecIndex:
             item_schema=item,
             declared_statuses=frozenset(op.get("responses", {})),
             typed_params=tuple(
-                (p["name"], p["schema"].get("format") or p["schema"].get("type", ""))
+                (p["in"], p["name"], _binding_kind(p.get("schema", {})))
                 for p in op.get("parameters", [])
-                if p.get("in") == "path"
-                and (
-                    p.get("schema", {}).get("format") in ("uuid", "date")
-                    or p.get("schema", {}).get("type") == "integer"
-                )
+                if p.get("in") in ("path", "query")
+                and not p["name"].startswith("$")  # OData options have their own 6000 errors
+                and _binding_kind(p.get("schema", {}))
             ),
         )
 
