@@ -472,11 +472,11 @@ class SpecDiff:
             if not full and change.kind == "renamed-plain":
                 if not summarised:
                     summarised = True
-                    examples = ", ".join(str(r) for r in self.renames("plain")[:3])
+                    example = self.renames("plain")[0]
                     add(
-                        f"  BREAKING {n_plain:,} properties renamed by a first-letter "
-                        f"case flip, e.g. {examples}; harmless to case-insensitive "
-                        "(de)serializers (--full lists them)"
+                        f"  BREAKING {n_plain:,} properties renamed by a first-letter case flip "
+                        f"(e.g. {example}); harmless to case-insensitive (de)serializers; "
+                        "--full lists them"
                     )
                 continue
             add(f"  {'BREAKING ' if change.breaking else ''}{change.text}")
