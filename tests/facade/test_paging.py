@@ -157,3 +157,32 @@ async def test_async_prefetch_runs_requests_concurrently() -> None:
     pager = AsyncPager(fetch, page_size=1, prefetch=3)
     assert [x async for x in pager] == list(range(1, 8))
     assert peak == 3
+
+
+def test_parsing_a_page_pauses_the_collector_and_restores_its_state() -> None:
+    import gc
+
+    seen: list[bool] = []
+
+    def parse(item: dict[str, str]) -> str:
+        seen.append(gc.isenabled())
+        return item["Id"]
+
+    body = {"Meta": {"TotalNumberOfPages": 1}, "Data": RECORDS[:3]}
+    assert gc.isenabled()
+    assert parse_page(body, parse).items == ["id-00000", "id-00001", "id-00002"]
+    assert seen == [False, False, False] and gc.isenabled()
+
+    def failing(item: dict[str, str]) -> str:
+        raise ValueError("bad row")
+
+    with pytest.raises(ValueError, match="bad row"):
+        parse_page(body, failing)
+    assert gc.isenabled()
+
+    gc.disable()  # a caller's own choice is left alone
+    try:
+        parse_page(body, parse)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
