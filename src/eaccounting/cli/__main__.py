@@ -1,0 +1,7 @@
+"""``python -m eaccounting.cli``."""
+
+import sys
+
+from . import main
+
+sys.exit(main())

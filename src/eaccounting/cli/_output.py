@@ -1,0 +1,74 @@
+"""JSON output, one-line errors and exit codes.
+
+Exit codes: 0 success, 1 the API answered with an error, 2 usage (bad option, unknown
+operation, unreadable body), 3 authentication (no token, re-consent required, refused
+credentials), 4 no response (connection failure, timeout).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+
+EXIT_API = 1
+EXIT_USAGE = 2
+EXIT_AUTH = 3
+EXIT_CONNECTION = 4
+
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print ``error: message`` on one line to stderr and exit with ``code``."""
+    one_line = " ".join(message.split())
+    err_console.print(f"[bold red]error:[/bold red] {one_line}", markup=True, highlight=False)
+    raise typer.Exit(code)
+
+
+def describe_error(exc: BaseException) -> tuple[str, int]:
+    """A one-line message and exit code for an exception raised by the library."""
+    from eaccounting.auth import TokenEndpointError
+    from eaccounting.errors import (
+        APIConnectionError,
+        APIError,
+        AuthenticationError,
+        FieldError,
+        ReconsentRequiredError,
+        ValidationError,
+    )
+
+    if isinstance(exc, ReconsentRequiredError):
+        return f"{exc} (run `eaccounting auth login`)", EXIT_AUTH
+    if isinstance(exc, TokenEndpointError):
+        return str(exc), EXIT_AUTH
+    if isinstance(exc, AuthenticationError):
+        return str(exc), EXIT_AUTH
+    if isinstance(exc, APIError):
+        message = str(exc)
+        fields = [e for e in exc.errors if isinstance(e, FieldError) and e.message]
+        details = "; ".join(
+            f"{e.field}: {e.message}" if e.field else str(e.message) for e in fields
+        )
+        if details and details not in message:
+            message = f"{message} [{details}]"
+        return message, EXIT_API
+    if isinstance(exc, APIConnectionError):
+        return str(exc), EXIT_CONNECTION
+    if isinstance(exc, ValidationError):
+        return str(exc), EXIT_USAGE
+    return f"{type(exc).__name__}: {exc}", EXIT_USAGE
+
+
+def emit_json(data: Any, *, pretty: bool | None = None) -> None:
+    """Write ``data`` as JSON: indented and coloured on a terminal, compact when piped."""
+    if pretty is None:
+        pretty = sys.stdout.isatty()
+    if pretty:
+        Console(soft_wrap=True).print_json(json.dumps(data, ensure_ascii=False))
+    else:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
+        sys.stdout.flush()
