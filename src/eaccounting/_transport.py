@@ -154,7 +154,9 @@ class PipelineTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         pipeline = self.pipeline
         attempt = 0
-        reauthorized = False
+        # One refresh per attempt: a token may die again while a later retry waits (a 429
+        # burst), but a token rejected right after its own refresh is a real 401.
+        reauthorized_at = -1
         key = request.url.path
         debug = logger.isEnabledFor(10)
         while True:
@@ -188,9 +190,9 @@ class PipelineTransport(httpx.BaseTransport):
             if (
                 response.status_code == 401
                 and pipeline.token_manager is not None
-                and not reauthorized
+                and reauthorized_at != attempt
             ):
-                reauthorized = True
+                reauthorized_at = attempt
                 pipeline.token_manager.refresh(self.inner, stale=token)
                 continue
             decision = _after_response(pipeline, request, response, attempt)
@@ -229,7 +231,9 @@ class AsyncPipelineTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         pipeline = self.pipeline
         attempt = 0
-        reauthorized = False
+        # One refresh per attempt: a token may die again while a later retry waits (a 429
+        # burst), but a token rejected right after its own refresh is a real 401.
+        reauthorized_at = -1
         key = request.url.path
         debug = logger.isEnabledFor(10)
         while True:
@@ -260,9 +264,9 @@ class AsyncPipelineTransport(httpx.AsyncBaseTransport):
             if (
                 response.status_code == 401
                 and pipeline.token_manager is not None
-                and not reauthorized
+                and reauthorized_at != attempt
             ):
-                reauthorized = True
+                reauthorized_at = attempt
                 await pipeline.token_manager.arefresh(self.inner, stale=token)
                 continue
             decision = _after_response(pipeline, request, response, attempt)

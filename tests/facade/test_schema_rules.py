@@ -26,7 +26,7 @@ def test_rules_know_the_customer_read_only_fields() -> None:
     assert rules["format"]["TermsOfPaymentId"] == "uuid"
 
 
-def test_rules_follow_refs_through_anyof_and_arrays() -> None:
+def test_rules_follow_refs_and_record_single_json_types() -> None:
     spec = {
         "components": {
             "schemas": {
@@ -38,7 +38,7 @@ def test_rules_follow_refs_through_anyof_and_arrays() -> None:
                         "Code": {"type": "string", "maxLength": 3, "readOnly": True},
                     }
                 },
-                "Empty": {"properties": {"X": {"type": "integer"}}},
+                "Loose": {"properties": {"X": {"type": ["integer", "string"]}}},
             }
         }
     }
@@ -48,5 +48,6 @@ def test_rules_follow_refs_through_anyof_and_arrays() -> None:
             "refs": {"Child": "Child", "Rows": "Row"},
             "maxLength": {"Code": 3},
             "format": {"When": "date"},
+            "type": {"Child": "object", "Rows": "array", "When": "string", "Code": "string"},
         }
     }

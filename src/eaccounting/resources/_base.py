@@ -187,6 +187,7 @@ def prepare_body(body: dict[str, Any], schema: str, *, path: str = "") -> dict[s
     refs = {_normalise(k): v for k, v in rules.get("refs", {}).items()}
     max_length = {_normalise(k): v for k, v in rules.get("maxLength", {}).items()}
     formats = {_normalise(k): v for k, v in rules.get("format", {}).items()}
+    types = {_normalise(k): v for k, v in rules.get("type", {}).items()}
     out: dict[str, Any] = {}
     for key, value in body.items():
         norm = _normalise(key)
@@ -194,6 +195,7 @@ def prepare_body(body: dict[str, Any], schema: str, *, path: str = "") -> dict[s
             continue
         name = f"{path}{key}"
         if value is not None:
+            _check_type(value, types.get(norm), name)
             limit = max_length.get(norm)
             if limit is not None and isinstance(value, str) and len(value) > limit:
                 raise ValidationError(
@@ -223,6 +225,32 @@ def prepare_body(body: dict[str, Any], schema: str, *, path: str = "") -> dict[s
                     ]
         out[key] = value
     return out
+
+
+_PYTHON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "array": (list,),
+    "object": (dict,),
+}
+
+
+def _check_type(value: Any, expected: str | None, name: str) -> None:
+    """A ValidationError naming ``name`` if ``value`` is not of the spec's JSON type."""
+    if expected is None:
+        return
+    allowed = _PYTHON_TYPES[expected]
+    ok = isinstance(value, allowed) and not (isinstance(value, bool) and bool not in allowed)
+    if expected == "integer" and isinstance(value, float) and value.is_integer():
+        ok = True  # 3.0 is an integer in JSON
+    if not ok:
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+        raise ValidationError(
+            f"{name}={shown} has type {type(value).__name__}; the API expects {expected}",
+            field=name,
+        )
 
 
 def _check_date_like(value: Any, name: str) -> Any:

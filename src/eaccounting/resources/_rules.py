@@ -3,8 +3,9 @@
 The generated package carries the effective spec (``eaccounting_api/openapi.json``). On first
 use this module reads it once and records, for every component schema, what the facade needs:
 read-only property names (never sent on create/update), nested schema references (to apply
-the rules recursively), ``maxLength``, and ``uuid``/``date``/``date-time`` formats (to reject
-obviously wrong input before a request). Nothing derived from the spec is committed.
+the rules recursively), the JSON type, ``maxLength``, and ``uuid``/``date``/``date-time``
+formats (to reject obviously wrong input before a request). Nothing derived from the spec is
+committed.
 """
 
 from __future__ import annotations
@@ -52,6 +53,20 @@ def _types(schema: dict[str, Any]) -> set[str]:
     return {str(declared)} if declared else set()
 
 
+_JSON_TYPES = frozenset({"string", "integer", "number", "boolean", "array", "object"})
+
+
+def _json_type(schema: dict[str, Any]) -> str | None:
+    """The one non-null JSON type a property declares (a schema reference is an object)."""
+    declared = _types(schema) - {"null"}
+    if len(declared) == 1:
+        (only,) = declared
+        return only if only in _JSON_TYPES else None
+    if not declared and _ref_name(schema) is not None:
+        return "object"
+    return None
+
+
 def build_rules(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The rules of every component schema that has at least one rule."""
     result: dict[str, dict[str, Any]] = {}
@@ -62,6 +77,7 @@ def build_rules(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
         refs: dict[str, str] = {}
         max_length: dict[str, int] = {}
         formats: dict[str, str] = {}
+        types: dict[str, str] = {}
         for prop, sub in sorted((schema.get("properties") or {}).items()):
             if not isinstance(sub, dict):
                 continue
@@ -77,6 +93,9 @@ def build_rules(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
             fmt = sub.get("format")
             if fmt in ("uuid", "date", "date-time") and "string" in _types(sub):
                 formats[prop] = fmt
+            json_type = _json_type(sub)
+            if json_type is not None:
+                types[prop] = json_type
         entry: dict[str, Any] = {}
         if read_only:
             entry["readOnly"] = read_only
@@ -86,6 +105,8 @@ def build_rules(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
             entry["maxLength"] = max_length
         if formats:
             entry["format"] = formats
+        if types:
+            entry["type"] = types
         if entry:
             result[name] = entry
     return result

@@ -1,0 +1,118 @@
+"""Shared helpers for the reliability tests: a virtual clock, seeded data, a loopback server.
+
+Figures (how many faults were injected, requests served, ...) are collected with the
+``figures`` fixture; with ``RELIABILITY_FIGURES=path`` they are written there as JSON at the
+end of the session (docs/reliability.md quotes them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+testing = pytest.importorskip("eaccounting.testing")
+pytest.importorskip("eaccounting_api.models.customer_api")
+
+from eaccounting.testing import Emulator  # noqa: E402
+from eaccounting.testing.clock import ManualClock  # noqa: E402
+
+_FIGURES: dict[str, Any] = {}
+
+
+@pytest.fixture
+def figures(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """A dict whose contents are reported under the test's name."""
+    entry: dict[str, Any] = {}
+    _FIGURES[request.node.name] = entry
+    return entry
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    target = os.environ.get("RELIABILITY_FIGURES")
+    if target and _FIGURES:
+        Path(target).write_text(json.dumps(_FIGURES, indent=2, sort_keys=True, default=str))
+
+
+class VirtualTime:
+    """Sleeps that advance a :class:`ManualClock` instead of waiting (thread-safe)."""
+
+    def __init__(self, clock: ManualClock) -> None:
+        self.clock = clock
+        self.calls: list[float] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, seconds: float) -> None:
+        with self._lock:
+            self.calls.append(seconds)
+            self.clock.advance(seconds)
+
+    async def asleep(self, seconds: float) -> None:
+        self(seconds)
+        await asyncio.sleep(0)
+
+    @property
+    def total(self) -> float:
+        return sum(self.calls)
+
+
+def seed_customers(emu: Emulator, count: int) -> list[str]:
+    """``count`` customers in the emulator's company (inserted directly: fast), their ids."""
+    client = emu.client()
+    terms = client.terms_of_payment.list().items[0]
+    first = client.customers.create(
+        {
+            "Name": "Customer 00000",
+            "InvoiceCity": "Stockholm",
+            "InvoicePostalCode": "11122",
+            "TermsOfPaymentId": str(terms.id),
+            "IsPrivatePerson": False,
+            "IsActive": True,
+        }
+    )
+    coll = emu.core.company.coll("customers")
+    template = dict(coll[str(first.id)])
+    for i in range(1, count - len(coll) + 1):
+        record = dict(template)
+        record["Id"] = emu.core.ids.guid()
+        record["Name"] = f"Customer {i:05d}"
+        record["CustomerNumber"] = str(100000 + i)
+        coll[record["Id"]] = record
+    assert len(coll) == count
+    return list(coll)
+
+
+@contextlib.contextmanager
+def loopback(emulator_factory: Any) -> Iterator[Emulator]:
+    """Serve ``emulator_factory(origin)`` with uvicorn on 127.0.0.1 in a background thread."""
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    emu: Emulator = emulator_factory(f"http://127.0.0.1:{port}")
+    config = uvicorn.Config(emu.app, log_level="error", lifespan="off", access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    for _ in range(500):
+        if server.started:
+            break
+        threading.Event().wait(0.01)
+    assert server.started, "uvicorn did not start"
+    try:
+        yield emu
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+        emu.close()
