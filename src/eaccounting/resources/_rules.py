@@ -56,13 +56,21 @@ def _types(schema: dict[str, Any]) -> set[str]:
 _JSON_TYPES = frozenset({"string", "integer", "number", "boolean", "array", "object"})
 
 
-def _json_type(schema: dict[str, Any]) -> str | None:
-    """The one non-null JSON type a property declares (a schema reference is an object)."""
+def _json_type(schema: dict[str, Any], schemas: dict[str, Any] | None = None) -> str | None:
+    """The one non-null JSON type a property declares.
+
+    A schema reference has the referenced schema's type: an object, or e.g. an integer for
+    a named enum such as ``RotReducedInvoicingType``.
+    """
     declared = _types(schema) - {"null"}
     if len(declared) == 1:
         (only,) = declared
         return only if only in _JSON_TYPES else None
-    if not declared and _ref_name(schema) is not None:
+    name = _ref_name(schema) if not declared else None
+    if name is not None:
+        target = (schemas or {}).get(name)
+        if isinstance(target, dict) and _types(target) - {"null"}:
+            return _json_type(target)
         return "object"
     return None
 
@@ -70,7 +78,8 @@ def _json_type(schema: dict[str, Any]) -> str | None:
 def build_rules(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """The rules of every component schema that has at least one rule."""
     result: dict[str, dict[str, Any]] = {}
-    for name, schema in sorted(spec.get("components", {}).get("schemas", {}).items()):
+    schemas: dict[str, Any] = spec.get("components", {}).get("schemas", {})
+    for name, schema in sorted(schemas.items()):
         if not isinstance(schema, dict):
             continue
         read_only: list[str] = []
@@ -93,7 +102,7 @@ def build_rules(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
             fmt = sub.get("format")
             if fmt in ("uuid", "date", "date-time") and "string" in _types(sub):
                 formats[prop] = fmt
-            json_type = _json_type(sub)
+            json_type = _json_type(sub, schemas)
             if json_type is not None:
                 types[prop] = json_type
         entry: dict[str, Any] = {}
