@@ -92,6 +92,18 @@ def test_required_fields_and_max_length(api: httpx.Client) -> None:
     assert len(body["ErrorId"]) == 36
 
 
+def test_numbers_outside_the_documented_range_are_refused(api: httpx.Client) -> None:
+    response = api.post("/articles", json={"Name": "A", "NetPrice": -1, "PurchasePrice": 1e9})
+    assert response.status_code == 400
+    errors = {
+        e["Field"]: e["Message"] for e in response.json()["Errors"] if e["ErrorCode"] == "Range"
+    }
+    assert errors == {
+        "NetPrice": "NetPrice must be at least 0.",
+        "PurchasePrice": "PurchasePrice can be at most 99000000.",
+    }
+
+
 def test_put_replaces_the_whole_object(api: httpx.Client) -> None:
     customer = make_customer(api, EmailAddress="a@example.com", Telephone="123")
     assert customer["EmailAddress"] == "a@example.com"

@@ -175,6 +175,14 @@ def _check_value(
             errors.append(field_error(field, "InvalidType", f"{field} must be a number."))
         elif t == "integer" and not float(value).is_integer():
             errors.append(field_error(field, "InvalidType", f"{field} must be an integer."))
+        elif "maximum" in schema and value > schema["maximum"]:
+            errors.append(
+                field_error(field, "Range", f"{field} can be at most {schema['maximum']}.")
+            )
+        elif "minimum" in schema and value < schema["minimum"]:
+            errors.append(
+                field_error(field, "Range", f"{field} must be at least {schema['minimum']}.")
+            )
         return value
     if t == "boolean":
         if not isinstance(value, bool):
