@@ -14,6 +14,8 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
+import httpx
+
 from . import banking, ledger, purchase, resources, sales  # noqa: F401  (register handlers)
 from .clock import Clock, IdGenerator
 from .company import Company, Request
@@ -235,8 +237,14 @@ Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 
-class DroppedConnection(Exception):
-    """Raised inside the ASGI app to simulate a connection dropped without a response."""
+class DroppedConnection(httpx.RemoteProtocolError):
+    """Raised inside the ASGI app to simulate a connection dropped without a response.
+
+    A transport error, so ``httpx.ASGITransport`` surfaces it as one.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
 
 
 class ASGIApp:
@@ -272,9 +280,16 @@ class ASGIApp:
         )
         if reply.delay:
             await asyncio.sleep(reply.delay)
-        if reply.fault == "drop":
-            raise DroppedConnection("emulator fault: connection dropped")
         out = [(k.encode(), v.encode()) for k, v in render_headers(reply)]
+        if reply.fault == "drop":
+            # Plain ASGI cannot close a socket without answering: servers turn an exception
+            # raised before the response into a 500. So the connection closes right after the
+            # headers (which promise a body), before any body byte: no usable response.
+            out = [(k, v) for k, v in out if k != b"content-length"]
+            out.append((b"content-length", str(max(len(reply.body), 1)).encode()))
+            start = {"type": "http.response.start", "status": reply.status or 200, "headers": out}
+            await send(start)
+            raise DroppedConnection("emulator fault: connection dropped")
         await send({"type": "http.response.start", "status": reply.status, "headers": out})
         body = reply.body[: len(reply.body) // 2] if reply.fault == "truncate" else reply.body
         await send({"type": "http.response.body", "body": body})
