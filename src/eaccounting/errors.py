@@ -223,7 +223,12 @@ def _decode_body(response: httpx.Response) -> Any:
     try:
         return json.loads(content)
     except ValueError:
-        return response.text
+        pass
+    # Any bytes, any declared charset (even an unknown or wrong one): never raise here.
+    try:
+        return content.decode(response.encoding or "utf-8", errors="replace")
+    except (LookupError, UnicodeError):
+        return content.decode("utf-8", errors="replace")
 
 
 def error_from_response(response: httpx.Response, *, url: str | None = None) -> APIError:
