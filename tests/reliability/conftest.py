@@ -13,6 +13,7 @@ import json
 import os
 import socket
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,19 @@ class VirtualTime:
     @property
     def total(self) -> float:
         return sum(self.calls)
+
+
+def count_requests(emu: Emulator) -> Counter[tuple[str, str]]:
+    """Count every request the emulator sees from now on, by (method, path)."""
+    seen: Counter[tuple[str, str]] = Counter()
+    handle = emu.core.handle
+
+    def counting(method: str, path: str, *args: Any) -> Any:
+        seen[(method, path)] += 1
+        return handle(method, path, *args)
+
+    emu.core.handle = counting  # type: ignore[method-assign]
+    return seen
 
 
 def seed_customers(emu: Emulator, count: int) -> list[str]:

@@ -6,7 +6,6 @@ the response, the case where a blind retry creates a duplicate invoice.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,7 +16,7 @@ from eaccounting import APIConnectionError, Client, RetryPolicy, ServerError
 from eaccounting.testing import Emulator, Faults
 from eaccounting.testing.clock import ManualClock, SystemClock
 
-from .conftest import VirtualTime, loopback
+from .conftest import VirtualTime, count_requests, loopback
 
 
 def script(faults: Faults, kinds: Iterable[str | None]) -> None:
@@ -31,19 +30,6 @@ def script(faults: Faults, kinds: Iterable[str | None]) -> None:
         return kind
 
     faults.draw = draw  # type: ignore[method-assign]
-
-
-def count_requests(emu: Emulator) -> Counter[tuple[str, str]]:
-    """Count every request the emulator sees, by (method, path)."""
-    seen: Counter[tuple[str, str]] = Counter()
-    handle = emu.core.handle
-
-    def counting(method: str, path: str, *args: Any) -> Any:
-        seen[(method, path)] += 1
-        return handle(method, path, *args)
-
-    emu.core.handle = counting  # type: ignore[method-assign]
-    return seen
 
 
 def invoice_body(client: Client) -> dict[str, Any]:
