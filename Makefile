@@ -63,8 +63,16 @@ typecheck: generate
 test: generate
 	$(BIN)/pytest
 
+# The main job: replay every region's cassettes through the client and check the contract.
+# Reports land in reports/ (Markdown, JUnit XML, HTML).
 contract: generate
-	$(PY) -m spec validate
+	$(PY) -m harness --report-dir reports
+
+# Re-record cassettes: make record REGION=se TARGET=emulator|sandbox (REGION empty = all four)
+REGION ?=
+TARGET ?= emulator
+record: generate
+	$(PY) -m harness --mode record --target $(TARGET) $(if $(REGION),--region $(REGION)) --report-dir reports
 
 bench: generate
 	$(BIN)/pytest benchmarks --benchmark-enable

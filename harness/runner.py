@@ -1,0 +1,133 @@
+"""Run the contract checks: every operation of the effective spec, per region, against a target."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import nullcontext
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import httpx
+from schemathesis import Case
+from schemathesis.core.failures import FailureGroup
+
+from . import scenarios
+from .calls import NEGATIVE_CHECKS, POSITIVE_CHECKS, describe, send, visma_error_problem
+from .cases import OperationCases, generate_cases, load_schema
+from .cassettes import CASSETTES_DIR, MissingInteraction, cassette_name, make_vcr
+from .profiles import RegionProfile, load_profile
+from .report import Cell, Matrix, Status
+from .targets import Session, open_session
+
+
+@dataclass(frozen=True)
+class Options:
+    regions: tuple[str, ...] = ("se", "no", "fi", "nl")
+    target: str = "emulator"
+    mode: str = "replay"
+    examples: int = 3
+    negative: int = 2
+    scenarios: bool = True
+    cassette_dir: Path = CASSETTES_DIR
+
+
+def effective_spec() -> dict[str, Any]:
+    """The effective spec shipped inside the generated package."""
+    text = resources.files("eaccounting_api").joinpath("openapi.json").read_text("utf-8")
+    spec: dict[str, Any] = json.loads(text)
+    return spec
+
+
+def check_operation(session: Session, cases: OperationCases, profile: RegionProfile) -> Cell:
+    """Send the operation's cases and judge the responses against the spec and the profile."""
+    cell = Cell(Status.PASSED)
+    if not cases.positive:
+        return Cell(Status.NOT_EXERCISED, reason="Schemathesis generated no case")
+    if not profile.offers(cases.operation_id):
+        response = send(session.client, cases.positive[0])
+        cell.requests = 1
+        code = response.json().get("ErrorCode") if response.content[:1] == b"{" else None
+        expected = (profile.gate_status, profile.gate_error_code)
+        if (response.status_code, code) == expected:
+            reason = profile.unavailable[cases.operation_id]
+            return Cell(Status.UNAVAILABLE, requests=1, reason=reason)
+        cell.status = Status.FAILED
+        cell.failures.append(
+            f"{profile.region} does not offer {cases.operation_id} "
+            f"({profile.unavailable[cases.operation_id]}): expected {expected[0]} with ErrorCode "
+            f"{expected[1]}, got {response.status_code} with ErrorCode {code}"
+        )
+        return cell
+    plan: list[tuple[Case, list[Any]]] = [(c, POSITIVE_CHECKS) for c in cases.positive]
+    plan += [(c, NEGATIVE_CHECKS) for c in cases.negative]
+    for case, checks in plan:
+        response: httpx.Response | None = None
+        try:
+            response = send(session.client, case)
+            cell.requests += 1
+            if response.status_code == 501:
+                return Cell(
+                    Status.NOT_EXERCISED,
+                    requests=cell.requests,
+                    reason="the emulator does not implement this operation (501)",
+                )
+            case.validate_response(response, checks=checks)
+            problem = visma_error_problem(response)
+            if problem:
+                raise AssertionError(problem)
+        except MissingInteraction as error:
+            cell.failures.append(f"missing interaction: {' '.join(str(error).split())[:600]}")
+        except (Exception, FailureGroup) as error:  # each is a finding to report
+            cell.failures.append(describe(case, response, error))
+    if cell.failures:
+        cell.status = Status.FAILED
+    return cell
+
+
+def group_by_tag(all_cases: Iterable[OperationCases]) -> dict[str, list[OperationCases]]:
+    groups: dict[str, list[OperationCases]] = defaultdict(list)
+    for cases in all_cases:
+        groups[cases.operation.tags[0] if cases.operation.tags else "untagged"].append(cases)
+    return dict(groups)
+
+
+def run(
+    options: Options,
+    progress: Callable[[str, str], None] | None = None,
+    spec: Mapping[str, Any] | None = None,
+) -> Matrix:
+    """Run every region of ``options`` and return the matrix (reports are written by the CLI)."""
+    spec = dict(spec or effective_spec())
+    all_cases = generate_cases(load_schema(spec), options.examples, options.negative)
+    groups = group_by_tag(all_cases)
+    matrix = Matrix(
+        regions=list(options.regions),
+        operations=[c.operation_id for c in all_cases],
+        removed=dict(spec.get("x-removed-operations", {})),
+    )
+    for region in options.regions:
+        profile = load_profile(region)
+        with open_session(options.target, options.mode, region) as session:
+            recorder = (
+                make_vcr(options.mode, region, session.recorded_base, options.cassette_dir)
+                if options.mode != "live"
+                else None
+            )
+            for tag, tag_cases in groups.items():
+                cassette = recorder.use_cassette(cassette_name(tag)) if recorder else nullcontext()
+                with cassette:
+                    for cases in tag_cases:
+                        cell = check_operation(session, cases, profile)
+                        matrix.cells[(region, cases.operation_id)] = cell
+                        if progress:
+                            progress(region, cases.operation_id)
+            if options.scenarios:
+                cassette = recorder.use_cassette("scenarios.yaml") if recorder else nullcontext()
+                with cassette:
+                    for name, cell in scenarios.run_all(session, profile, spec).items():
+                        matrix.scenarios[(region, name)] = cell
+    return matrix

@@ -1,0 +1,506 @@
+"""Stateful scenarios: CRUD chains through the overlay's OpenAPI links, and the invoice flow.
+
+Schemathesis checks each operation on its own; these scenarios check that operations agree with
+each other the way the API documents: what ``create`` returns, ``get`` finds, ``update`` changes,
+``list`` contains and ``delete`` removes (a later ``get`` is 404). Which operation follows which
+comes from the links overlay ``08-links.yaml`` adds to the create operations' responses, so the
+links are under contract too. Every response is also checked against the spec.
+
+Bodies are the smallest valid ones per resource (``CRUD`` below); references they need (terms of
+payment, units, codings, cost centers, bank accounts) are read from the company first, as a user
+must, since they differ per region and company.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from schemathesis.core.failures import FailureGroup
+
+from .calls import POSITIVE_CHECKS, send, visma_error_problem
+from .cases import load_schema
+from .profiles import RegionProfile
+from .report import Cell, Status
+from .targets import Session
+
+# The date scenarios book on: inside the emulator's open fiscal year and its frozen "today".
+BOOKING_DATE = "2026-01-15"
+
+
+class ScenarioFailure(AssertionError):
+    """A step of a scenario did not behave as documented."""
+
+
+@dataclass
+class Company:
+    """References read from the company before the scenarios create anything."""
+
+    terms_of_payment_id: str = ""
+    unit_id: str = ""
+    coding_id: str = ""
+    cost_center_id: str = ""
+    bank_account_id: str = ""
+    currency: str = ""
+    bank: int = 0  # the ledger account of the bank (from the region profile)
+    ids: dict[str, str] = field(default_factory=dict)  # created along the way: customer, ...
+
+
+class Steps:
+    """Calls operations by operationId through the project's client, checking each response."""
+
+    def __init__(self, session: Session, schema: Any, spec: Mapping[str, Any]) -> None:
+        self.session = session
+        self.schema = schema
+        self.spec = spec
+        self.requests = 0
+
+    def call(
+        self,
+        operation_id: str,
+        *,
+        path: Mapping[str, str] | None = None,
+        query: Mapping[str, Any] | None = None,
+        body: Any = None,
+        expect: tuple[int, ...] = (200, 201, 204),
+    ) -> httpx.Response:
+        operation = self.schema.find_operation_by_id(operation_id)
+        extra: dict[str, Any] = {}
+        if body is not None:
+            extra = {"body": body, "media_type": "application/json"}
+        case = operation.Case(path_parameters=dict(path or {}), query=dict(query or {}), **extra)
+        response = send(self.session.client, case)
+        self.requests += 1
+        if response.status_code not in expect:
+            raise ScenarioFailure(
+                f"{operation_id} {case.method} {case.formatted_path}: expected "
+                f"{' or '.join(map(str, expect))}, got {response.status_code}: "
+                f"{' '.join(response.text.split())[:300]}"
+            )
+        try:
+            case.validate_response(response, checks=POSITIVE_CHECKS)
+        except (Exception, FailureGroup) as error:  # the step failed
+            raise ScenarioFailure(
+                f"{operation_id}: response does not conform to the spec: "
+                f"{' '.join(str(error).split())[:400]}"
+            ) from None
+        problem = visma_error_problem(response)
+        if problem:
+            raise ScenarioFailure(f"{operation_id}: {problem}")
+        return response
+
+    def json(self, operation_id: str, **kwargs: Any) -> Any:
+        return self.call(operation_id, **kwargs).json()
+
+    def first(self, list_operation: str) -> dict[str, Any]:
+        data = self.json(list_operation, query={"$page": 1, "$pagesize": 50})["Data"]
+        if not data:
+            raise ScenarioFailure(f"{list_operation}: the company has none (a scenario needs one)")
+        return dict(data[0])
+
+    def list_ids(self, list_operation: str) -> set[str]:
+        """Every ``Id`` the list operation returns, walking all pages."""
+        ids: set[str] = set()
+        page = 1
+        while True:
+            body = self.json(list_operation, query={"$page": page, "$pagesize": 1000})
+            ids.update(str(item.get("Id")) for item in body["Data"])
+            if page >= int(body["Meta"]["TotalNumberOfPages"] or 1):
+                return ids
+            page += 1
+
+    # -- the spec's links ------------------------------------------------------------------
+    def operation(self, operation_id: str) -> tuple[str, str, dict[str, Any]]:
+        for path, item in self.spec["paths"].items():
+            for method, operation in item.items():
+                if isinstance(operation, dict) and operation.get("operationId") == operation_id:
+                    return path, method, operation
+        raise KeyError(operation_id)
+
+    def links(self, operation_id: str) -> dict[str, tuple[str, str]]:
+        """``{target operationId: (path parameter, response field)}`` from the 2xx links."""
+        _, _, operation = self.operation(operation_id)
+        found: dict[str, tuple[str, str]] = {}
+        for code, response in operation.get("responses", {}).items():
+            if not str(code).startswith("2"):
+                continue
+            for link in (response.get("links") or {}).values():
+                ((parameter, expression),) = link["parameters"].items()
+                found[link["operationId"]] = (parameter, expression.rsplit("/", 1)[-1])
+        return found
+
+    def list_operation_for(self, create_operation: str) -> str | None:
+        path, _, _ = self.operation(create_operation)
+        get = self.spec["paths"][path].get("get")
+        return get["operationId"] if isinstance(get, dict) else None
+
+
+# -- the CRUD resources -----------------------------------------------------------------------
+Body = Callable[[Company], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Crud:
+    """A resource walked create → get → update → list contains → delete → get 404."""
+
+    create: str
+    body: Body
+    change: tuple[str, Any]  # the field ``update`` changes, and its new value
+    #: Ids the company keeps for later scenarios (e.g. the customer an invoice is for).
+    keep_as: str | None = None
+    #: Body fields the API accepts but does not return.
+    not_echoed: tuple[str, ...] = ()
+
+
+def _row(c: Company) -> dict[str, Any]:
+    return {
+        "ArticleId": c.ids["article"],
+        "Quantity": 2,
+        "IsTextRow": False,
+        "ReversedConstructionServicesVatFree": False,
+    }
+
+
+def _document(c: Company) -> dict[str, Any]:
+    return {
+        "CustomerId": c.ids["customer"],
+        "EuThirdParty": False,
+        "RotReducedInvoicingType": 0,
+        "Rows": [_row(c)],
+    }
+
+
+CRUD: tuple[Crud, ...] = (
+    Crud(
+        "create_customer",
+        lambda c: {
+            "Name": "Contract Customer",
+            "InvoiceCity": "Contract City",
+            "InvoicePostalCode": "12345",
+            "IsActive": True,
+            "IsPrivatePerson": False,
+            "TermsOfPaymentId": c.terms_of_payment_id,
+        },
+        ("Name", "Contract Customer Renamed"),
+        keep_as="customer",
+    ),
+    Crud(
+        "create_article",
+        lambda c: {
+            "Name": "Contract Article",
+            "Number": "CT-1",
+            "IsActive": True,
+            "UnitId": c.unit_id,
+            "CodingId": c.coding_id,
+            "NetPrice": 100.0,
+        },
+        ("Name", "Contract Article Renamed"),
+        keep_as="article",
+    ),
+    Crud("create_article_label", lambda c: {"Name": "Contract"}, ("Name", "Contract 2")),
+    Crud("create_customer_label", lambda c: {"Name": "Contract"}, ("Name", "Contract 2")),
+    Crud(
+        "create_supplier",
+        lambda c: {"Name": "Contract Supplier", "TermsOfPaymentId": c.terms_of_payment_id},
+        ("Name", "Contract Supplier Renamed"),
+        keep_as="supplier",
+    ),
+    Crud(
+        "create_project",
+        lambda c: {"Name": "Contract Project", "Number": "CT-P1", "Status": 1},
+        ("Name", "Contract Project Renamed"),
+    ),
+    Crud(
+        "create_cost_center_item",
+        lambda c: {
+            "CostCenterId": c.cost_center_id,
+            "Name": "Contract Department",
+            "ShortName": "CTD",
+            "IsActive": True,
+        },
+        ("Name", "Contract Department Renamed"),
+    ),
+    Crud(
+        "create_customer_invoice_draft",
+        _document,
+        ("YourReference", "Contract reference"),
+    ),
+    Crud(
+        "create_quote_draft",
+        lambda c: {"CustomerId": c.ids["customer"], "Rows": [_row(c)]},
+        ("CustomerReference", "Contract reference"),
+    ),
+    Crud(
+        "create_quote",
+        lambda c: {"CustomerId": c.ids["customer"], "Rows": [_row(c)]},
+        ("CustomerReference", "Contract reference"),
+    ),
+    Crud(
+        "create_order",
+        lambda c: {
+            "CustomerId": c.ids["customer"],
+            "CurrencyCode": c.currency,
+            "EuThirdParty": False,
+            "ReverseChargeOnConstructionServices": False,
+            "RotReducedInvoicingType": 0,
+            "Status": 1,
+            "Rows": [
+                {
+                    "ArticleId": c.ids["article"],
+                    "LineNumber": 1,
+                    "Quantity": 1,
+                    "IsTextRow": False,
+                    "IsWorkCost": False,
+                    "EligibleForReverseChargeOnVat": False,
+                }
+            ],
+        },
+        ("YourReference", "Contract reference"),
+    ),
+    Crud(
+        "create_bank_account",
+        lambda c: {"Name": "Contract Bank", "BankAccountType": 1, "LedgerAccountNumber": c.bank},
+        ("Name", "Contract Bank Renamed"),
+    ),
+    Crud(
+        "create_partner_resource_link",
+        lambda c: {
+            "ResourceId": c.ids["customer"],
+            "ResourceType": 1,
+            "Href": "https://partner.example/customers/1",
+            "PartnerCompanyName": "Contract Partner",
+            "PartnerSystemName": "Contract",
+        },
+        ("Href", "https://partner.example/customers/2"),
+    ),
+    Crud("create_note", lambda c: {"Text": "Contract note"}, ("Text", "Contract note 2")),
+    Crud(
+        "create_attachment",
+        lambda c: {"ContentType": "text/plain", "FileName": "contract.txt", "Data": "Y29udHJhY3Q="},
+        ("FileName", "unused.txt"),  # attachments have no update operation
+        not_echoed=("Data",),  # the content is downloaded separately, never echoed
+    ),
+    Crud(
+        "create_supplier_invoice_draft",
+        lambda c: {
+            "SupplierId": c.ids["supplier"],
+            "Rows": [],
+            "IsCreditInvoice": False,
+            "InvoiceNumber": "CT-F1",
+            "TotalAmount": 125.0,
+            "Vat": 25.0,
+        },
+        ("InvoiceNumber", "CT-F2"),
+    ),
+)
+
+
+def crud(steps: Steps, company: Company, resource: Crud) -> None:
+    body = resource.body(company)
+    links = steps.links(resource.create)
+    created = steps.json(resource.create, body=body, expect=(200, 201))
+    ident = str(created.get("Id") or "")
+    if not ident:
+        raise ScenarioFailure(f"{resource.create}: the created object has no Id: {created}")
+
+    def step(kind: str) -> tuple[str, dict[str, str]] | None:
+        target = next((op for op in links if op.startswith(f"{kind}_")), None)
+        if target is None:
+            return None
+        parameter, field_name = links[target]
+        return target, {parameter: str(created[field_name])}
+
+    get = step("get")
+    if get is None:
+        raise ScenarioFailure(f"{resource.create}: the spec links no get operation")
+    fetched = steps.json(get[0], path=get[1])
+    if str(fetched.get("Id")) != ident:
+        raise ScenarioFailure(f"{get[0]}: returned Id {fetched.get('Id')}, created {ident}")
+    for name, value in body.items():
+        if name in resource.not_echoed or isinstance(value, (list, dict)):
+            continue
+        if fetched.get(name) != value:
+            raise ScenarioFailure(f"{get[0]}: {name} is {fetched.get(name)!r}, created {value!r}")
+
+    update = step("update")
+    if update is not None:
+        name, value = resource.change
+        # PUT replaces the whole object: send everything fetched, with one field changed.
+        steps.call(update[0], path=update[1], body={**fetched, name: value}, expect=(200, 201))
+        again = steps.json(get[0], path=get[1])
+        if again.get(name) != value:
+            raise ScenarioFailure(f"{update[0]}: {name} is {again.get(name)!r} after update")
+
+    list_operation = steps.list_operation_for(resource.create)
+    if list_operation and ident not in steps.list_ids(list_operation):
+        raise ScenarioFailure(f"{list_operation}: does not contain the created {ident}")
+
+    delete = step("delete")
+    if delete is not None:
+        steps.call(delete[0], path=delete[1], expect=(200, 204))
+        steps.call(get[0], path=get[1], expect=(404,))
+        if list_operation and ident in steps.list_ids(list_operation):
+            raise ScenarioFailure(f"{list_operation}: still lists the deleted {ident}")
+    if resource.keep_as:  # later scenarios need one that still exists
+        if delete is not None:
+            kept = steps.json(resource.create, body=body, expect=(200, 201))
+            ident = str(kept["Id"])
+        company.ids[resource.keep_as] = ident
+
+
+# -- flows --------------------------------------------------------------------------------------
+def _balance(steps: Steps, account: int) -> float:
+    body = steps.json(
+        "get_account_balance", path={"accountNumber": str(account), "date": BOOKING_DATE}
+    )
+    return float(body.get("Balance") or 0.0)
+
+
+def invoice_flow(steps: Steps, company: Company, profile: RegionProfile) -> None:
+    """Draft → convert → invoice → payment → ledger (bank balance and a new voucher)."""
+    draft = steps.json("create_customer_invoice_draft", body=_document(company), expect=(201,))
+    convert = steps.links("create_customer_invoice_draft")["convert_customer_invoice_draft"]
+    invoice = steps.json(
+        "convert_customer_invoice_draft",
+        path={convert[0]: str(draft[convert[1]])},
+        body={},
+        expect=(200, 201),
+    )
+    after_convert = steps.links("convert_customer_invoice_draft")
+    get_param, field_name = after_convert["get_customer_invoice"]
+    invoice_path = {get_param: str(invoice[field_name])}
+    invoice = steps.json("get_customer_invoice", path=invoice_path)
+    if invoice.get("CustomerId") != company.ids["customer"]:
+        raise ScenarioFailure("get_customer_invoice: the invoice is not for the draft's customer")
+    total = float(invoice.get("TotalAmount") or 0) + float(invoice.get("TotalVatAmount") or 0)
+    remaining = float(invoice.get("RemainingAmount") or 0)
+    if remaining <= 0 or abs(remaining - total - float(invoice.get("TotalRoundings") or 0)) > 1:
+        raise ScenarioFailure(
+            f"get_customer_invoice: RemainingAmount {remaining} does not match the total {total}"
+        )
+    if invoice.get("CurrencyCode") not in (None, profile.currency):
+        raise ScenarioFailure(
+            f"get_customer_invoice: CurrencyCode {invoice.get('CurrencyCode')!r}, "
+            f"the {profile.region} company invoices in {profile.currency}"
+        )
+    if draft["Id"] in steps.list_ids("list_customer_invoice_drafts"):
+        raise ScenarioFailure("convert_customer_invoice_draft: the draft still exists")
+
+    bank_before = _balance(steps, profile.bank_account)
+    vouchers_before = steps.json("list_vouchers", query={"$pagesize": 1})["Meta"][
+        "TotalNumberOfResults"
+    ]
+    pay_param, pay_field = after_convert["create_customer_invoice_payment"]
+    steps.call(
+        "create_customer_invoice_payment",
+        path={pay_param: str(invoice[pay_field])},
+        body={
+            "CompanyBankAccountId": company.bank_account_id,
+            "PaymentAmount": remaining,
+            "PaymentCurrency": profile.currency,
+            "PaymentType": 1,
+            "PaymentDate": BOOKING_DATE,
+        },
+        expect=(200, 201),
+    )
+    paid = steps.json("get_customer_invoice", path=invoice_path)
+    if float(paid.get("RemainingAmount") or 0) != 0:
+        raise ScenarioFailure(
+            f"create_customer_invoice_payment: RemainingAmount {paid.get('RemainingAmount')} "
+            "after paying it in full"
+        )
+    bank_after = _balance(steps, profile.bank_account)
+    if round(bank_after - bank_before, 2) != round(remaining, 2):
+        raise ScenarioFailure(
+            f"the payment of {remaining} moved bank account {profile.bank_account} by "
+            f"{round(bank_after - bank_before, 2)}"
+        )
+    vouchers_after = steps.json("list_vouchers", query={"$pagesize": 1})["Meta"][
+        "TotalNumberOfResults"
+    ]
+    if vouchers_after != vouchers_before + 1:
+        raise ScenarioFailure(
+            f"list_vouchers: {vouchers_after - vouchers_before} new vouchers after a payment, "
+            "expected the payment's one"
+        )
+
+
+def _percent(rate: float) -> float:
+    """VAT rates as percentages, whether the API writes 0.25 or 25."""
+    return round(rate * 100 if 0 < rate < 1 else rate, 2)
+
+
+def region_facts(steps: Steps, company: Company, profile: RegionProfile) -> None:
+    """The company is what the region profile says: currency and the statutory VAT rates."""
+    if company.currency != profile.currency:
+        raise ScenarioFailure(
+            f"get_company_settings: CurrencyCode {company.currency!r}, the profile says "
+            f"{profile.currency}"
+        )
+    rates = {
+        _percent(float(code["VatRate"]))
+        for code in steps.json("list_vat_codes", query={"$pagesize": 1000})["Data"]
+        if code.get("VatRate") is not None
+    }
+    missing = sorted(set(profile.vat_rates) - rates)
+    if missing:
+        raise ScenarioFailure(f"list_vat_codes: no VAT code for the rates {missing} (has {rates})")
+
+
+def read_company(steps: Steps, profile: RegionProfile) -> Company:
+    settings = steps.json("get_company_settings")
+    return Company(
+        terms_of_payment_id=steps.first("list_terms_of_payments")["Id"],
+        unit_id=steps.first("list_units")["Id"],
+        coding_id=steps.first("list_article_account_codings")["Id"],
+        cost_center_id=steps.first("list_cost_centers")["Id"],
+        bank_account_id=steps.first("list_bank_accounts")["Id"],
+        currency=str(settings.get("CurrencyCode") or ""),
+        bank=profile.bank_account,
+    )
+
+
+def scenario_names() -> list[str]:
+    names = [resource.create.removeprefix("create_") for resource in CRUD]
+    return ["region_facts", *names, "invoice_flow"]
+
+
+def run_all(session: Session, profile: RegionProfile, spec: Mapping[str, Any]) -> dict[str, Cell]:
+    """Run every scenario in order (later ones use what earlier ones created)."""
+    steps = Steps(session, load_schema(spec), spec)
+    cells: dict[str, Cell] = {}
+
+    def attempt(name: str, action: Callable[[], None]) -> bool:
+        before = steps.requests
+        try:
+            action()
+        except ScenarioFailure as error:
+            cells[name] = Cell(Status.FAILED, steps.requests - before, failures=[str(error)])
+            return False
+        except (KeyError, TypeError, ValueError) as error:  # a response without what it promised
+            failure = f"unexpected response shape: {type(error).__name__}: {error}"
+            cells[name] = Cell(Status.FAILED, steps.requests - before, failures=[failure])
+            return False
+        cells[name] = Cell(Status.PASSED, steps.requests - before)
+        return True
+
+    company = Company()
+
+    def read() -> None:
+        nonlocal company
+        company = read_company(steps, profile)
+        region_facts(steps, company, profile)
+
+    if not attempt("region_facts", read):
+        return cells
+    for resource in CRUD:
+        attempt(resource.create.removeprefix("create_"), lambda r=resource: crud(steps, company, r))  # type: ignore[misc]
+    if {"customer", "article"} <= company.ids.keys():
+        attempt("invoice_flow", lambda: invoice_flow(steps, company, profile))
+    else:
+        cells["invoice_flow"] = Cell(
+            Status.NOT_EXERCISED, reason="needs the customer and article scenarios to pass"
+        )
+    return cells

@@ -1,0 +1,152 @@
+"""Targets: the embedded emulator (served on loopback) or a regional Visma sandbox.
+
+Every target yields the project's own :class:`eaccounting.Client` (auth, retries, limits,
+errors), so the harness exercises the facade exactly as a user's code would.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from eaccounting import Client
+from eaccounting.tokens import FileTokenStore, MemoryTokenStore, Token
+
+from .cassettes import CANONICAL_API
+
+TARGETS = ("emulator", "sandbox")
+REPLAY_TOKEN = "replay-only-token"
+
+
+class TargetError(Exception):
+    """A target cannot be reached or is not configured."""
+
+
+@dataclass
+class Session:
+    client: Client
+    # The API base the client talks to; recorded URIs are rewritten from it to CANONICAL_API.
+    recorded_base: str
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serve_on_loopback(app: Any) -> Iterator[str]:
+    """Run an ASGI app with uvicorn on 127.0.0.1 in a thread; yield its origin."""
+    import uvicorn
+
+    port = _free_port()
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="off",
+        server_header=False,
+        date_header=False,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name=f"emulator:{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise TargetError(f"the emulator did not start on 127.0.0.1:{port}")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@contextmanager
+def replay_session() -> Iterator[Session]:
+    """A client for cassette replay: the production host, a static token, no refresh."""
+    with Client(base_url=CANONICAL_API, access_token=REPLAY_TOKEN, max_retries=0) as client:
+        yield Session(client, CANONICAL_API)
+
+
+@contextmanager
+def emulator_session(region: str, seed: int = 0) -> Iterator[Session]:
+    """A fresh emulator company for ``region``, served on loopback.
+
+    The emulator's clock stays frozen at its default instant and its ids come from ``seed``, so
+    two recordings are byte-identical.
+    """
+    from eaccounting.testing import Emulator
+
+    emulator = Emulator(region=region, seed=seed)
+    token = emulator.issue_token()
+    with serve_on_loopback(emulator.app) as origin:
+        base = f"{origin}/v2"
+        with Client(
+            base_url=base,
+            identity_url=origin,
+            client_id=emulator.client_id,
+            client_secret=emulator.client_secret,
+            token_store=MemoryTokenStore(token),
+            max_retries=0,
+            clock=emulator.clock.time,
+        ) as client:
+            yield Session(client, base)
+
+
+def sandbox_token_store(region: str) -> FileTokenStore:
+    """The rotating refresh token of ``region``'s sandbox company.
+
+    Refresh tokens are single-use: each run consumes the stored one and persists its successor
+    in ``$EACCOUNTING_TOKEN_DIR/<region>.json`` (default ``~/.config/eaccounting/harness``).
+    ``EACCOUNTING_<REGION>_REFRESH_TOKEN`` seeds the store the first time.
+    """
+    directory = Path(
+        os.environ.get("EACCOUNTING_TOKEN_DIR", "~/.config/eaccounting/harness")
+    ).expanduser()
+    store = FileTokenStore(directory / f"{region}.json")
+    if store.load() is None:
+        variable = f"EACCOUNTING_{region.upper()}_REFRESH_TOKEN"
+        seed = os.environ.get(variable, "").strip()
+        if not seed:
+            raise TargetError(
+                f"no token for the {region} sandbox: set {variable} (a refresh token of the "
+                f"{region} sandbox company) or put a token file in {directory}"
+            )
+        store.save(Token(access_token="", refresh_token=seed, expires_at=0.0))
+    return store
+
+
+@contextmanager
+def sandbox_session(region: str) -> Iterator[Session]:
+    """The real Visma API for ``region``'s sandbox company (credentials from the environment)."""
+    missing = [
+        v for v in ("EACCOUNTING_CLIENT_ID", "EACCOUNTING_CLIENT_SECRET") if not os.environ.get(v)
+    ]
+    if missing:
+        raise TargetError(f"the sandbox target needs {', '.join(missing)} in the environment")
+    with Client(
+        client_id=os.environ["EACCOUNTING_CLIENT_ID"],
+        client_secret=os.environ["EACCOUNTING_CLIENT_SECRET"],
+        token_store=sandbox_token_store(region),
+    ) as client:
+        yield Session(client, client.base_url.rstrip("/"))
+
+
+def open_session(target: str, mode: str, region: str) -> Any:
+    if target not in TARGETS:
+        raise TargetError(f"unknown target {target!r}: expected one of {', '.join(TARGETS)}")
+    if mode == "replay":
+        return replay_session()
+    return emulator_session(region) if target == "emulator" else sandbox_session(region)
