@@ -130,17 +130,21 @@ def sandbox_token_store(region: str) -> FileTokenStore:
 
 @contextmanager
 def sandbox_session(region: str) -> Iterator[Session]:
-    """The real Visma API for ``region``'s sandbox company (credentials from the environment)."""
+    """The real Visma API for ``region``'s sandbox company (credentials from the environment).
+
+    Uses :meth:`eaccounting.Client.from_env`, so ``EACCOUNTING_ENVIRONMENT`` (or
+    ``EACCOUNTING_BASE_URL``/``EACCOUNTING_IDENTITY_URL``) choose the hosts; the refresh token
+    comes from :func:`sandbox_token_store`. Retries and the rate limiter stay on: this is what
+    users run.
+    """
     missing = [
-        v for v in ("EACCOUNTING_CLIENT_ID", "EACCOUNTING_CLIENT_SECRET") if not os.environ.get(v)
+        name
+        for name in ("EACCOUNTING_CLIENT_ID", "EACCOUNTING_CLIENT_SECRET")
+        if not os.environ.get(name)
     ]
     if missing:
         raise TargetError(f"the sandbox target needs {', '.join(missing)} in the environment")
-    with Client(
-        client_id=os.environ["EACCOUNTING_CLIENT_ID"],
-        client_secret=os.environ["EACCOUNTING_CLIENT_SECRET"],
-        token_store=sandbox_token_store(region),
-    ) as client:
+    with Client.from_env(token_store=sandbox_token_store(region), access_token=None) as client:
         yield Session(client, client.base_url.rstrip("/"))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import json
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from harness.cassettes import CASSETTES_DIR, make_vcr
 from harness.profiles import REGIONS, load_profile
 from harness.report import Status
 from harness.runner import Options, check_operation, effective_spec, run
-from harness.targets import open_session
+from harness.targets import TargetError, open_session, sandbox_token_store, serve_on_loopback
 
 
 def _files(directory: Path) -> list[str]:
@@ -88,3 +89,47 @@ def test_region_profiles_agree_with_the_emulator_gates(region: str) -> None:
 def test_an_unknown_region_is_refused_with_the_known_ones() -> None:
     with pytest.raises(ValueError, match=r"unknown region 'dk': expected one of se, no, fi, nl"):
         load_profile("dk")
+
+
+def test_the_sandbox_target_refreshes_and_persists_the_rotated_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The sandbox code path (env credentials, file token store, refresh) against a loopback
+    # emulator standing in for Visma's hosts.
+    emulator = Emulator(region="no", seed=7)
+    seed_token = emulator.issue_token()
+    with serve_on_loopback(emulator.app) as origin:
+        monkeypatch.setenv("EACCOUNTING_CLIENT_ID", emulator.client_id)
+        monkeypatch.setenv("EACCOUNTING_CLIENT_SECRET", emulator.client_secret)
+        monkeypatch.setenv("EACCOUNTING_BASE_URL", f"{origin}/v2")
+        monkeypatch.setenv("EACCOUNTING_IDENTITY_URL", origin)
+        monkeypatch.setenv("EACCOUNTING_NO_REFRESH_TOKEN", str(seed_token.refresh_token))
+        monkeypatch.setenv("EACCOUNTING_TOKEN_DIR", str(tmp_path))
+        matrix = run(
+            Options(regions=("no",), target="sandbox", mode="live", examples=1, negative=0)
+        )
+    assert (matrix.failed, matrix.passed) == (0, 227 + len(scenarios.scenario_names()))
+    assert all(cell.status is Status.PASSED for cell in matrix.scenarios.values())
+    stored = tmp_path / "no.json"
+    assert stored.stat().st_mode & 0o777 == 0o600
+    rotated = json.loads(stored.read_text("utf-8"))["refresh_token"]
+    assert rotated and rotated != seed_token.refresh_token
+
+
+def test_the_sandbox_target_names_what_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("EACCOUNTING_CLIENT_ID", raising=False)
+    monkeypatch.delenv("EACCOUNTING_CLIENT_SECRET", raising=False)
+    with pytest.raises(
+        TargetError, match=r"needs EACCOUNTING_CLIENT_ID, EACCOUNTING_CLIENT_SECRET"
+    ):
+        with open_session("sandbox", "live", "se"):
+            pass
+
+
+def test_a_sandbox_without_a_refresh_token_says_how_to_provide_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EACCOUNTING_TOKEN_DIR", str(tmp_path))
+    monkeypatch.delenv("EACCOUNTING_FI_REFRESH_TOKEN", raising=False)
+    with pytest.raises(TargetError, match=r"set EACCOUNTING_FI_REFRESH_TOKEN"):
+        sandbox_token_store("fi")
