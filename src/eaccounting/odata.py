@@ -41,12 +41,15 @@ def format_literal(value: Value) -> str:
         return f"{text}Z"
     if isinstance(value, _dt.date):
         return value.isoformat()
-    if isinstance(value, (int, Decimal)):
+    if isinstance(value, int):
         return str(value)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
+    if isinstance(value, (float, Decimal)):
+        # Positional notation, never an exponent (1e-05 → 0.00001): a decimal literal that
+        # Edm.Decimal properties accept. Floats keep their shortest round-trip digits.
+        number = Decimal(repr(value)) if isinstance(value, float) else value
+        if not number.is_finite():
             raise ValidationError(f"filter value {value!r} is not a finite number")
-        return repr(value)
+        return format(number, "f")
     if isinstance(value, str):
         return "'" + value.replace("'", "''") + "'"
     raise ValidationError(
