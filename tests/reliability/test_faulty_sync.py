@@ -17,7 +17,7 @@ from eaccounting import RetryPolicy
 from eaccounting.testing import Emulator, Faults
 from eaccounting.testing.clock import ManualClock, SystemClock
 
-from .conftest import VirtualTime, loopback, seed_customers
+from .conftest import VirtualTime, count_requests, loopback, seed_customers
 
 RECORDS = 10_000
 FAULTS = {
@@ -37,6 +37,7 @@ def _faulty_emulator(clock: ManualClock, time: VirtualTime) -> Emulator:
     emu = Emulator("se", clock=clock, faults=faults, sleep=time, async_sleep=time.asleep)
     seed_customers(emu, RECORDS)
     faults.configure(**FAULTS)  # restart the fault sequence after seeding
+    emu.requests = count_requests(emu)  # type: ignore[attr-defined]
     return emu
 
 
@@ -44,6 +45,7 @@ def _report(emu: Emulator, time: VirtualTime, figures: dict[str, Any], ids: list
     figures.update(
         records=len(ids),
         unique=len(set(ids)),
+        requests=sum(emu.requests.values()),  # type: ignore[attr-defined]
         faults=dict(emu.core.faults.injected),
         refreshes=emu.core.identity.token_requests["refresh_token"],
         sleeps=len(time.calls),
@@ -113,8 +115,14 @@ def test_loopback_sync_survives_bodies_cut_off_mid_stream(figures: dict[str, Any
         retry = RetryPolicy(max_retries=8, initial_backoff=0.001, max_backoff=0.01)
         client = emu.client(transport=httpx.HTTPTransport(), retry=retry)
         faults.configure(truncate_rate=0.15, drop_rate=0.05, error_rate=0.10)
+        seen = count_requests(emu)
         ids = [str(c.id) for c in client.customers.iterate(page_size=50, prefetch=4)]
         client.close()
         assert ids == list(emu.core.company.coll("customers"))
         assert faults.injected["truncate"] >= 3
-        figures.update(records=len(ids), unique=len(set(ids)), faults=dict(faults.injected))
+        figures.update(
+            records=len(ids),
+            unique=len(set(ids)),
+            requests=sum(seen.values()),
+            faults=dict(faults.injected),
+        )
