@@ -50,7 +50,7 @@ async def test_async_client_and_asgi_transport() -> None:
         headers={"Authorization": f"Bearer {token.access_token}"},
     ) as h:
         vat = (await h.get("/vatcodes")).json()["Data"]
-        assert [v["VatRate"] for v in vat] == [25.5, 13.5, 10.0, 0.0]
+        assert [v["VatRate"] for v in vat] == [25.5, 14.0, 13.5, 10.0, 0.0]
 
 
 @pytest.mark.parametrize(
@@ -59,7 +59,7 @@ async def test_async_client_and_asgi_transport() -> None:
         ("se", "SEK", [25.0, 12.0, 6.0, 0.0], "1510"),
         ("no", "NOK", [25.0, 15.0, 12.0, 0.0], "1500"),
         ("nl", "EUR", [21.0, 9.0, 0.0], "1300"),
-        ("fi", "EUR", [25.5, 13.5, 10.0, 0.0], "1700"),
+        ("fi", "EUR", [25.5, 14.0, 13.5, 10.0, 0.0], "1700"),
     ],
 )
 def test_regional_companies(

@@ -201,9 +201,11 @@ NL = Region(
     ),
 )
 
-# Finland. Currency EUR. ALV 25.5/13.5/10/0 (Arvonlisäverolaki 1501/1993 §84-85a as amended:
-# general rate 25.5 % since 2024-09-01, food/restaurant rate 13.5 % since 2026-01-01). Chart of
-# accounts: the common Finnish small-business tililuettelo. No rounding of totals.
+# Finland. Currency EUR. ALV 25.5/14/13.5/10/0 (Arvonlisäverolaki 1501/1993 §84-85a as amended:
+# general rate 25.5 % since 2024-09-01; 14 % for medicines, books, passenger transport,
+# accommodation and culture since 2025-01-01; food/restaurant rate 13.5 % since 2026-01-01;
+# 10 % for newspapers and periodicals). Chart of accounts: the common Finnish small-business
+# tililuettelo. No rounding of totals.
 FI = Region(
     code="fi",
     country="FI",
@@ -212,6 +214,7 @@ FI = Region(
     round_total_to_whole=False,
     vat=(
         VatRate("25.5", "ALV 25,5 %", 25.5, 2939, 3000),
+        VatRate("14", "ALV 14 %", 14.0, 2936, 3005),
         VatRate("13.5", "ALV 13,5 %", 13.5, 2938, 3010),
         VatRate("10", "ALV 10 %", 10.0, 2937, 3020),
         VatRate("0", "ALV 0 %", 0.0, None, 3030),
@@ -227,10 +230,12 @@ FI = Region(
         (1763, "Arvonlisäverosaamiset"),
         (1910, "Pankkitili"),
         (2871, "Ostovelat"),
+        (2936, "Arvonlisäverovelka 14 %"),
         (2937, "Arvonlisäverovelka 10 %"),
         (2938, "Arvonlisäverovelka 13,5 %"),
         (2939, "Arvonlisäverovelka 25,5 %"),
         (3000, "Myynti 25,5 %"),
+        (3005, "Myynti 14 %"),
         (3010, "Myynti 13,5 %"),
         (3020, "Myynti 10 %"),
         (3030, "Myynti 0 %"),
