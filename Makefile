@@ -1,6 +1,7 @@
 # visma-eaccounting: every target sets up what it needs (idempotently) on a fresh machine.
 #   make contract   the main job: the contract harness against the embedded emulator
 #   make test       lint, types and the test suite
+#   make bench      the performance measurements, written to docs/benchmarks.md
 # Pipeline: make spec → make overlay → make generate   (see README "Regenerate after a spec change")
 
 PYTHON ?= python3
@@ -75,7 +76,7 @@ record: generate
 	$(PY) -m harness --mode record --target $(TARGET) $(if $(REGION),--region $(REGION)) --report-dir reports
 
 bench: generate
-	$(BIN)/pytest benchmarks --benchmark-enable
+	$(PY) benchmarks/run.py
 
 clean:
 	rm -rf $(GEN) .pytest_cache .mypy_cache .ruff_cache

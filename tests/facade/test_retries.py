@@ -176,7 +176,7 @@ class FakeClock:
 
 def test_limiter_allows_a_burst_then_spaces_requests_per_path() -> None:
     clock = FakeClock()
-    limiter = RateLimiter(3, 60.0, clock=clock)
+    limiter = RateLimiter(3, 60.0, margin=0.0, clock=clock)
     assert [limiter.reserve("/customers") for _ in range(3)] == [0.0, 0.0, 0.0]
     assert limiter.reserve("/customers") == 60.0
     assert limiter.reserve("/articles") == 0.0
@@ -197,7 +197,18 @@ def test_client_limiter_sleeps_when_the_path_quota_is_used() -> None:
     for _ in range(3):
         client.request("GET", "/customers")
     client.request("GET", "/articles")
-    assert sleeps.calls == [60.0]
+    assert sleeps.calls == [60.5]  # the window plus the default margin for arrival jitter
+
+
+def test_limiter_margin_applies_only_to_requests_that_wait_for_the_window() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(2, 10.0, margin=0.25, clock=clock)
+    assert [limiter.reserve("/x") for _ in range(2)] == [0.0, 0.0]
+    assert limiter.reserve("/x") == 10.25
+    clock.now += 100  # the window has long emptied: no wait, no margin
+    assert limiter.reserve("/x") == 0.0
+    with pytest.raises(ValueError, match="margin=-1 must not be negative"):
+        RateLimiter(2, 10.0, margin=-1)
 
 
 def test_limiter_rejects_bad_bounds() -> None:
