@@ -180,9 +180,16 @@ def _process_unlock(store: TokenStore) -> None:
         unlock()
 
 
-def _translate_oauth_error(exc: Exception) -> EAccountingError:
+def _translate_oauth_error(exc: Exception, grant: str = "refresh_token") -> EAccountingError:
     error = getattr(exc, "error", None)
     description = getattr(exc, "description", None) or ""
+    if error == "invalid_grant" and grant == "authorization_code":
+        return ReconsentRequiredError(
+            "re-consent required: the token endpoint rejected the authorization code "
+            "(invalid_grant). A code is single-use and short-lived, and redirect_uri and the "
+            "PKCE verifier must match the authorization request; start the authorization flow "
+            "again."
+        )
     if error == "invalid_grant":
         return ReconsentRequiredError(
             "re-consent required: the token endpoint rejected the refresh token (invalid_grant). "
@@ -409,6 +416,7 @@ class TokenManager:
                     code_verifier=code_verifier,
                 ),
                 self.token_url,
+                grant="authorization_code",
             )
             return self._persist(payload, None)
 
@@ -431,6 +439,7 @@ class TokenManager:
                     code_verifier=code_verifier,
                 ),
                 self.token_url,
+                grant="authorization_code",
             )
         return self._persist(payload, None)
 
@@ -454,13 +463,13 @@ def _authlib_httpx() -> Any:
     return module
 
 
-def _call_token_endpoint(call: Callable[[], Any], url: str) -> Any:
+def _call_token_endpoint(call: Callable[[], Any], url: str, grant: str = "refresh_token") -> Any:
     from authlib.common.errors import AuthlibBaseError  # type: ignore[import-untyped]
 
     try:
         return call()
     except AuthlibBaseError as exc:
-        raise _translate_oauth_error(exc) from None
+        raise _translate_oauth_error(exc, grant) from None
     except httpx.TimeoutException as exc:
         raise APITimeoutError(
             f"token request timed out: POST {url}", method="POST", url=url
@@ -473,13 +482,13 @@ def _call_token_endpoint(call: Callable[[], Any], url: str) -> Any:
         raise TokenEndpointError(f"token endpoint returned an unreadable response: {url}") from exc
 
 
-async def _acall_token_endpoint(awaitable: Any, url: str) -> Any:
+async def _acall_token_endpoint(awaitable: Any, url: str, grant: str = "refresh_token") -> Any:
     from authlib.common.errors import AuthlibBaseError
 
     try:
         return await awaitable
     except AuthlibBaseError as exc:
-        raise _translate_oauth_error(exc) from None
+        raise _translate_oauth_error(exc, grant) from None
     except httpx.TimeoutException as exc:
         raise APITimeoutError(
             f"token request timed out: POST {url}", method="POST", url=url

@@ -141,6 +141,8 @@ def _run_flow(emu: Emulator, tmp_path: Path) -> tuple[list[str], set[str]]:
     except EAccountingError as exc:
         failures.append(exc)
     assert len(failures) == 7
+    # The reused code is named as such, not as a refresh-token problem.
+    assert "rejected the authorization code (invalid_grant)" in str(failures[2])
     for exc in failures:
         texts += _exception_texts(exc)
     for c in (client, stale_client, wrong):
