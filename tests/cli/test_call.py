@@ -193,3 +193,19 @@ def test_operations_lists_the_ids_call_accepts(cli: Any) -> None:
     by_id = {op["operation_id"]: op for op in listing}
     assert by_id["get_customer"]["method"] == "GET"
     assert by_id["get_customer"]["path"] == "/customers/{customerId}"
+
+
+def test_an_expired_token_without_the_secret_says_what_to_set(
+    cli: Any, served: Served, tmp_path: Path
+) -> None:
+    auth = signed_in(served, tmp_path)
+    token_file = Path(auth[1])
+    token = FileTokenStore(token_file).load()
+    assert token is not None
+    token.expires_at = 0
+    FileTokenStore(token_file).save(token)
+    result = cli("call", "list_vat_codes", *auth)
+    assert result.exit_code == 3
+    assert "EACCOUNTING_CLIENT_SECRET" in result.stderr
+    refreshed = cli("call", "list_vat_codes", *auth, env=served.env())
+    assert refreshed.exit_code == 0, refreshed.output

@@ -60,6 +60,9 @@ def describe_error(exc: BaseException) -> tuple[str, int]:
         return str(exc), EXIT_CONNECTION
     if isinstance(exc, ValidationError):
         return str(exc), EXIT_USAGE
+    if isinstance(exc, ValueError) and "client_secret" in str(exc):
+        # The access token expired and refreshing it needs the app's credentials.
+        return f"{exc} (set EACCOUNTING_CLIENT_ID and EACCOUNTING_CLIENT_SECRET)", EXIT_AUTH
     return f"{type(exc).__name__}: {exc}", EXIT_USAGE
 
 
