@@ -104,7 +104,7 @@ def test_readme_has_the_sections_users_need() -> None:
 
 def test_readme_links_to_existing_files() -> None:
     text = README.read_text(encoding="utf-8")
-    written_by_others = {"docs/harness.md", "docs/benchmarks.md", "docs/reliability.md"}
+    written_by_others = {"docs/benchmarks.md"}  # being written by the performance work
     for target in sorted(set(re.findall(r"\]\(((?:docs|examples)/[^)#]*)\)", text))):
         if target in written_by_others:
             continue  # pages other contributors are writing
