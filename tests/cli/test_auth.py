@@ -183,3 +183,15 @@ def test_status_refreshes_an_expired_token_without_showing_it(
     assert rotated is not None and rotated.refresh_token != token.refresh_token
     for secret in (token.refresh_token, rotated.access_token, rotated.refresh_token, SECRET):
         assert secret and secret not in result.output
+
+
+def test_login_reports_a_busy_callback_port(cli: Any, served: Served, tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", served.callback_port))
+        busy.listen()
+        result = cli(*login_args(served, tmp_path / "t.json"), env=served.env())
+    assert result.exit_code == 2
+    assert f"cannot listen on localhost:{served.callback_port}" in result.stderr
+    assert "--port" in result.stderr
