@@ -37,7 +37,16 @@ __all__ = [
     "build_authorization_url",
 ]
 
-DEFAULT_SCOPES: tuple[str, ...] = ("ea:api", "offline_access")
+# ea:api and offline_access are mandatory (the latter yields the refresh token); without a data
+# scope every business endpoint answers 403/4006, so the default asks read/write on all three.
+# Pass ``scopes=`` (e.g. the *_readonly ones) for least privilege.
+DEFAULT_SCOPES: tuple[str, ...] = (
+    "ea:api",
+    "offline_access",
+    "ea:sales",
+    "ea:purchase",
+    "ea:accounting",
+)
 
 
 class TokenEndpointError(EAccountingError):

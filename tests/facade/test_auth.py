@@ -286,6 +286,13 @@ def test_authorization_url_has_pkce_state_and_select_account() -> None:
     assert request.code_verifier not in repr(request)
 
 
+def test_the_default_scopes_reach_every_business_endpoint() -> None:
+    client = Client(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, identity_url=ORIGIN)
+    request = client.authorization_url(redirect_uri="https://app.example/callback")
+    scope = parse_qs(urlsplit(request.url).query)["scope"][0]
+    assert scope == "ea:api offline_access ea:sales ea:purchase ea:accounting"
+
+
 def test_exchange_code_saves_the_token_pair() -> None:
     fake = FakeVisma()
     store = MemoryTokenStore()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..auth import DEFAULT_SCOPES as _DEFAULT_SCOPES
 from ._output import (
     EXIT_API,
     EXIT_AUTH,
@@ -26,7 +27,7 @@ from ._settings import Connection, Profile, build_client, remove_profile, save_p
 if TYPE_CHECKING:
     from eaccounting import Client
 
-DEFAULT_SCOPES = "ea:api offline_access ea:sales ea:purchase ea:accounting"
+DEFAULT_SCOPES = " ".join(_DEFAULT_SCOPES)
 DEFAULT_PORT = 8765
 
 # -- shared option types ---------------------------------------------------------------------
