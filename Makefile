@@ -1,6 +1,6 @@
 # visma-eaccounting: every target sets up what it needs (idempotently) on a fresh machine.
 #   make contract   the main job: the contract harness against the embedded emulator
-#   make test       lint, types and the test suite
+#   make test       the test suite (.ci/run adds make lint and make typecheck)
 #   make bench      the performance measurements, written to docs/benchmarks.md
 # Pipeline: make spec → make overlay → make generate   (see README "Regenerate after a spec change")
 
