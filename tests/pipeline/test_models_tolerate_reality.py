@@ -81,7 +81,13 @@ def test_uuids_parse_fast_but_strictly() -> None:
     assert parse_uuid(CUSTOMER_ID) == uuid.UUID(CUSTOMER_ID)
     assert parse_uuid(CUSTOMER_ID.upper()) == uuid.UUID(CUSTOMER_ID)
     assert parse_uuid(CUSTOMER_ID).is_safe is uuid.SafeUUID.unknown
-    for bad in ("not-a-uuid", CUSTOMER_ID + "0", "+" + CUSTOMER_ID[1:], 12):
+    # Like uuid.UUID, the hyphens' places are not checked; their number is.
+    moved = CUSTOMER_ID.replace("-", "")
+    moved = f"{moved[:4]}-{moved[4:8]}-{moved[8:20]}-{moved[20:24]}-{moved[24:]}"
+    assert parse_uuid(moved) == uuid.UUID(CUSTOMER_ID)
+    spaced = CUSTOMER_ID[:8] + " " + CUSTOMER_ID[9:]  # fromhex would skip the space
+    underscored = CUSTOMER_ID[:7] + "_" + CUSTOMER_ID[8:]
+    for bad in ("not-a-uuid", CUSTOMER_ID + "0", "+" + CUSTOMER_ID[1:], 12, spaced, underscored):
         with pytest.raises(ValueError, match="not a UUID"):
             parse_uuid(bad)
 
