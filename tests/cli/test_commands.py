@@ -58,7 +58,8 @@ def test_emulator_coverage(cli: Any) -> None:
     assert cli("emulator", "coverage", "--region", "xx").exit_code == 2
 
 
-def test_emulator_serve_answers_over_http(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", [["emulator", "serve"], ["emulator"]])
+def test_emulator_serve_answers_over_http(tmp_path: Path, command: list[str]) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("EACCOUNTING_")}
     env["EACCOUNTING_CLIENT_SECRET"] = "served-secret"
@@ -67,8 +68,7 @@ def test_emulator_serve_answers_over_http(tmp_path: Path) -> None:
             sys.executable,
             "-m",
             "eaccounting.cli",
-            "emulator",
-            "serve",
+            *command,
             "--region",
             "no",
             "--port",

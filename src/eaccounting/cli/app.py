@@ -655,10 +655,24 @@ def operations_cmd(
 def _emulator_app() -> typer.Typer:
     emu = typer.Typer(
         help="Run the embedded eAccounting emulator, or show which operations it serves.\n\n"
-        "Example: eaccounting emulator serve --region se --port 8080",
-        no_args_is_help=True,
+        "Without a command it serves, taking serve's options.\n\n"
+        "Example: eaccounting emulator --region se --port 8080",
+        invoke_without_command=True,
         rich_markup_mode="markdown",
     )
+
+    @emu.callback()
+    def default(
+        ctx: typer.Context,
+        region: RegionOpt = "se",
+        host: HostOpt = "127.0.0.1",
+        port: PortOpt = 8080,
+        seed: SeedOpt = 0,
+        client_secret: SecretOpt = None,
+    ) -> None:
+        if ctx.invoked_subcommand is None:
+            serve(region=region, host=host, port=port, seed=seed, client_secret=client_secret)
+
     emu.command("serve")(serve)
     emu.command("coverage")(coverage)
     return emu
@@ -667,20 +681,26 @@ def _emulator_app() -> typer.Typer:
 RegionOpt = Annotated[str, typer.Option("--region", help="se, no, fi or nl.")]
 
 
+HostOpt = Annotated[str, typer.Option("--host", help="Interface to listen on.")]
+PortOpt = Annotated[int, typer.Option("--port", help="Port to listen on.")]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Seed for ids and the test app secret.")]
+SecretOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--client-secret",
+        envvar="EACCOUNTING_CLIENT_SECRET",
+        help="The test app's client secret (default: derived from --seed). Never printed.",
+        show_default=False,
+    ),
+]
+
+
 def serve(
     region: RegionOpt = "se",
-    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8080,
-    seed: Annotated[int, typer.Option("--seed", help="Seed for ids and the test app secret.")] = 0,
-    client_secret: Annotated[
-        str | None,
-        typer.Option(
-            "--client-secret",
-            envvar="EACCOUNTING_CLIENT_SECRET",
-            help="The test app's client secret (default: derived from --seed). Never printed.",
-            show_default=False,
-        ),
-    ] = None,
+    host: HostOpt = "127.0.0.1",
+    port: PortOpt = 8080,
+    seed: SeedOpt = 0,
+    client_secret: SecretOpt = None,
 ) -> None:
     """Serve a stateful emulated sandbox company over HTTP until interrupted.
 
