@@ -56,6 +56,8 @@ def test_emulator_coverage(cli: Any) -> None:
     listed = cli("emulator", "coverage", "--region", "fi", "--list").stdout
     assert "business rules" in listed and "convert_customer_invoice_draft" in listed
     assert cli("emulator", "coverage", "--region", "xx").exit_code == 2
+    flagged = cli("emulator", "--coverage", "--region", "fi").stdout
+    assert flagged == listed
 
 
 @pytest.mark.parametrize("command", [["emulator", "serve"], ["emulator"]])

@@ -655,7 +655,8 @@ def operations_cmd(
 def _emulator_app() -> typer.Typer:
     emu = typer.Typer(
         help="Run the embedded eAccounting emulator, or show which operations it serves.\n\n"
-        "Without a command it serves, taking serve's options.\n\n"
+        "Without a command it serves, taking serve's options (--coverage: show what it "
+        "implements instead).\n\n"
         "Example: eaccounting emulator --region se --port 8080",
         invoke_without_command=True,
         rich_markup_mode="markdown",
@@ -669,9 +670,16 @@ def _emulator_app() -> typer.Typer:
         port: PortOpt = 8080,
         seed: SeedOpt = 0,
         client_secret: SecretOpt = None,
+        show_coverage: Annotated[
+            bool, typer.Option("--coverage", help="Show the region's coverage instead of serving.")
+        ] = False,
     ) -> None:
-        if ctx.invoked_subcommand is None:
-            serve(region=region, host=host, port=port, seed=seed, client_secret=client_secret)
+        if ctx.invoked_subcommand is not None:
+            return
+        if show_coverage:
+            coverage(region=[region], as_json=False, list_ids=True)
+            return
+        serve(region=region, host=host, port=port, seed=seed, client_secret=client_secret)
 
     emu.command("serve")(serve)
     emu.command("coverage")(coverage)
