@@ -22,6 +22,8 @@ class RegionProfile:
     chart_of_accounts: str
     # the ledger account of the company's bank account (where payments are booked)
     bank_account: int
+    # a VAT-free revenue account (the other side of the scenarios' manual vouchers)
+    revenue_account: int
     # operationId -> why the country does not offer it
     unavailable: dict[str, str] = field(default_factory=dict)
     # what the API answers for an endpoint the country does not offer
@@ -48,6 +50,7 @@ def load_profile(region: str) -> RegionProfile:
         vat_rates=tuple(data["vat_rates"]),
         chart_of_accounts=data["chart_of_accounts"],
         bank_account=int(data["accounts"]["bank"]),
+        revenue_account=int(data["accounts"]["revenue"]),
         unavailable=dict(data.get("unavailable", {})),
         gate_status=int(gate.get("status", 403)),
         gate_error_code=int(gate.get("error_code", 4009)),

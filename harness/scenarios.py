@@ -427,6 +427,77 @@ def invoice_flow(steps: Steps, company: Company, profile: RegionProfile) -> None
         )
 
 
+def voucher_flow(steps: Steps, profile: RegionProfile) -> None:
+    """An unbalanced voucher is refused; a balanced one is numbered, listed and moves the bank."""
+    rows = [
+        {"AccountNumber": profile.bank_account, "DebitAmount": 250.0, "CreditAmount": 0.0},
+        {"AccountNumber": profile.revenue_account, "DebitAmount": 0.0, "CreditAmount": 250.0},
+    ]
+    unbalanced = [rows[0], {**rows[1], "CreditAmount": 200.0}]
+    body = {"VoucherDate": BOOKING_DATE, "VoucherText": "Contract voucher", "Rows": unbalanced}
+    steps.call("create_voucher", body=body, expect=(400,))
+    bank_before = _balance(steps, profile.bank_account)
+    voucher = steps.json("create_voucher", body={**body, "Rows": rows}, expect=(200, 201))
+    if not voucher.get("NumberAndNumberSeries"):
+        raise ScenarioFailure(f"create_voucher: the voucher has no number: {voucher}")
+    year = next(
+        (
+            y
+            for y in steps.json("list_fiscal_years", query={"$pagesize": 1000})["Data"]
+            if str(y["StartDate"])[:10] <= BOOKING_DATE <= str(y["EndDate"])[:10]
+        ),
+        None,
+    )
+    if year is None:
+        raise ScenarioFailure(f"list_fiscal_years: no fiscal year contains {BOOKING_DATE}")
+    fetched = steps.json(
+        "get_voucher", path={"fiscalyearId": str(year["Id"]), "voucherId": str(voucher["Id"])}
+    )
+    booked = sorted(
+        (r["AccountNumber"], r["DebitAmount"], r["CreditAmount"]) for r in fetched["Rows"]
+    )
+    expected = sorted((r["AccountNumber"], r["DebitAmount"], r["CreditAmount"]) for r in rows)
+    if booked != expected:
+        raise ScenarioFailure(f"get_voucher: rows {booked}, booked {expected}")
+    moved = round(_balance(steps, profile.bank_account) - bank_before, 2)
+    if moved != 250.0:
+        raise ScenarioFailure(
+            f"a 250.00 voucher moved bank account {profile.bank_account} by {moved}"
+        )
+
+
+def supplier_invoice_flow(steps: Steps, company: Company) -> None:
+    """Supplier invoice draft → convert (through its link) → the supplier invoice."""
+    draft = steps.json(
+        "create_supplier_invoice_draft",
+        body={
+            "SupplierId": company.ids["supplier"],
+            "Rows": [],
+            "IsCreditInvoice": False,
+            "InvoiceNumber": "CT-S1",
+            "InvoiceDate": BOOKING_DATE,
+            "TotalAmount": 125.0,
+            "Vat": 25.0,
+        },
+        expect=(200, 201),
+    )
+    parameter, field_name = steps.links("create_supplier_invoice_draft")[
+        "convert_supplier_invoice_draft"
+    ]
+    invoice = steps.json(
+        "convert_supplier_invoice_draft",
+        path={parameter: str(draft[field_name])},
+        body={},
+        expect=(200, 201),
+    )
+    fetched = steps.json("get_supplier_invoice", path={"id": str(invoice["Id"])})
+    got = (fetched.get("SupplierId"), fetched.get("InvoiceNumber"), fetched.get("TotalAmount"))
+    if got != (company.ids["supplier"], "CT-S1", 125.0):
+        raise ScenarioFailure(f"get_supplier_invoice: supplier, number, total are {got}")
+    if draft["Id"] in steps.list_ids("list_supplier_invoice_drafts"):
+        raise ScenarioFailure("convert_supplier_invoice_draft: the draft still exists")
+
+
 def _percent(rate: float) -> float:
     """VAT rates as percentages, whether the API writes 0.25 or 25."""
     return round(rate * 100 if 0 < rate < 1 else rate, 2)
@@ -464,7 +535,7 @@ def read_company(steps: Steps, profile: RegionProfile) -> Company:
 
 def scenario_names() -> list[str]:
     names = [resource.create.removeprefix("create_") for resource in CRUD]
-    return ["region_facts", *names, "invoice_flow"]
+    return ["region_facts", *names, "invoice_flow", "voucher_flow", "supplier_invoice_flow"]
 
 
 def run_all(session: Session, profile: RegionProfile, spec: Mapping[str, Any]) -> dict[str, Cell]:
@@ -502,5 +573,12 @@ def run_all(session: Session, profile: RegionProfile, spec: Mapping[str, Any]) -
     else:
         cells["invoice_flow"] = Cell(
             Status.NOT_EXERCISED, reason="needs the customer and article scenarios to pass"
+        )
+    attempt("voucher_flow", lambda: voucher_flow(steps, profile))
+    if "supplier" in company.ids:
+        attempt("supplier_invoice_flow", lambda: supplier_invoice_flow(steps, company))
+    else:
+        cells["supplier_invoice_flow"] = Cell(
+            Status.NOT_EXERCISED, reason="needs the supplier scenario to pass"
         )
     return cells
