@@ -95,6 +95,20 @@ def group_by_tag(all_cases: Iterable[OperationCases]) -> dict[str, list[Operatio
     return dict(groups)
 
 
+TAG_FILE = "run-tag.txt"
+
+
+def _scenario_tag(options: Options, region: str, session_tag: str) -> str:
+    """The tag recorded with the cassettes (replay), or the session's, kept for replay (record)."""
+    path = options.cassette_dir / region / TAG_FILE
+    if options.mode == "replay":
+        return path.read_text("utf-8").strip() if path.is_file() else "1"
+    if options.mode == "record":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(session_tag + "\n", "utf-8")
+    return session_tag
+
+
 def run(
     options: Options,
     progress: Callable[[str, str], None] | None = None,
@@ -128,6 +142,7 @@ def run(
             if options.scenarios:
                 cassette = recorder.use_cassette("scenarios.yaml") if recorder else nullcontext()
                 with cassette:
-                    for name, cell in scenarios.run_all(session, profile, spec).items():
+                    tag = _scenario_tag(options, region, session.run_tag)
+                    for name, cell in scenarios.run_all(session, profile, spec, tag).items():
                         matrix.scenarios[(region, name)] = cell
     return matrix

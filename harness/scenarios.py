@@ -45,6 +45,7 @@ class Company:
     bank_account_id: str = ""
     currency: str = ""
     bank: int = 0  # the ledger account of the bank (from the region profile)
+    tag: str = "1"  # the run's tag: keeps numbers unique in a long-lived sandbox company
     ids: dict[str, str] = field(default_factory=dict)  # created along the way: customer, ...
 
 
@@ -190,7 +191,7 @@ CRUD: tuple[Crud, ...] = (
         "create_article",
         lambda c: {
             "Name": "Contract Article",
-            "Number": "CT-1",
+            "Number": f"CT-{c.tag}",
             "IsActive": True,
             "UnitId": c.unit_id,
             "CodingId": c.coding_id,
@@ -209,7 +210,7 @@ CRUD: tuple[Crud, ...] = (
     ),
     Crud(
         "create_project",
-        lambda c: {"Name": "Contract Project", "Number": "CT-P1", "Status": 1},
+        lambda c: {"Name": "Contract Project", "Number": f"P{c.tag}", "Status": 1},
         ("Name", "Contract Project Renamed"),
     ),
     Crud(
@@ -538,8 +539,14 @@ def scenario_names() -> list[str]:
     return ["region_facts", *names, "invoice_flow", "voucher_flow", "supplier_invoice_flow"]
 
 
-def run_all(session: Session, profile: RegionProfile, spec: Mapping[str, Any]) -> dict[str, Cell]:
-    """Run every scenario in order (later ones use what earlier ones created)."""
+def run_all(
+    session: Session, profile: RegionProfile, spec: Mapping[str, Any], tag: str | None = None
+) -> dict[str, Cell]:
+    """Run every scenario in order (later ones use what earlier ones created).
+
+    ``tag`` (default: the session's) goes into numbers that must be unique per company; a
+    replay passes the tag its cassettes were recorded with.
+    """
     steps = Steps(session, load_schema(spec), spec)
     cells: dict[str, Cell] = {}
 
@@ -562,6 +569,7 @@ def run_all(session: Session, profile: RegionProfile, spec: Mapping[str, Any]) -
     def read() -> None:
         nonlocal company
         company = read_company(steps, profile)
+        company.tag = tag or session.run_tag
         region_facts(steps, company, profile)
 
     if not attempt("region_facts", read):

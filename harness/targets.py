@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,9 @@ class Session:
     client: Client
     # The API base the client talks to; recorded URIs are rewritten from it to CANONICAL_API.
     recorded_base: str
+    # Makes the scenarios' numbers (article, project) unique in a company that keeps what
+    # earlier runs created; a fresh emulator company needs none.
+    run_tag: str = "1"
 
 
 def _free_port() -> int:
@@ -145,7 +149,18 @@ def sandbox_session(region: str) -> Iterator[Session]:
     if missing:
         raise TargetError(f"the sandbox target needs {', '.join(missing)} in the environment")
     with Client.from_env(token_store=sandbox_token_store(region), access_token=None) as client:
-        yield Session(client, client.base_url.rstrip("/"))
+        # Base-36 seconds: short enough for the 9-character project number.
+        tag = _base36(int(datetime.now(timezone.utc).timestamp()))
+        yield Session(client, client.base_url.rstrip("/"), run_tag=tag)
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while number:
+        number, rest = divmod(number, 36)
+        out = digits[rest] + out
+    return out or "0"
 
 
 def open_session(target: str, mode: str, region: str) -> Any:
