@@ -44,17 +44,22 @@ def _without_local_constants() -> Iterator[None]:
     from hypothesis.internal.conjecture import providers
 
     original = providers._get_local_constants
-    empty = type(original())(
+    empty = providers.Constants(
         integers=SortedSet(),
         floats=SortedSet(key=float_to_int),
         bytes=SortedSet(),
         strings=SortedSet(),
     )
+    # Draws consult a cache of permitted constants filled from whatever was mined before
+    # (e.g. by an earlier Hypothesis test in the same process): empty it on the way in, and on
+    # the way out so later draws see the real constants again.
+    providers.CONSTANTS_CACHE.cache.clear()
     providers._get_local_constants = lambda: empty
     try:
         yield
     finally:
         providers._get_local_constants = original
+        providers.CONSTANTS_CACHE.cache.clear()
 
 
 def draw(strategy: Any, examples: int) -> list[Case]:
