@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import httpx
 from schemathesis import Case
 from schemathesis.core.failures import FailureGroup
+
+from eaccounting._spec import effective_spec
 
 from . import scenarios
 from .calls import NEGATIVE_CHECKS, POSITIVE_CHECKS, describe, send, visma_error_problem
@@ -33,13 +33,6 @@ class Options:
     negative: int = 2
     scenarios: bool = True
     cassette_dir: Path = CASSETTES_DIR
-
-
-def effective_spec() -> dict[str, Any]:
-    """The effective spec shipped inside the generated package."""
-    text = resources.files("eaccounting_api").joinpath("openapi.json").read_text("utf-8")
-    spec: dict[str, Any] = json.loads(text)
-    return spec
 
 
 def check_operation(session: Session, cases: OperationCases, profile: RegionProfile) -> Cell:

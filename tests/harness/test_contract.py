@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from eaccounting._spec import effective_spec
 from eaccounting.testing import Emulator
 from eaccounting.testing.regions import GATED
 from harness import scenarios
@@ -15,7 +16,7 @@ from harness.cases import OperationCases, load_schema
 from harness.cassettes import CASSETTES_DIR, make_vcr
 from harness.profiles import REGIONS, load_profile
 from harness.report import Status
-from harness.runner import Options, check_operation, effective_spec, run
+from harness.runner import Options, check_operation, run
 from harness.targets import TargetError, open_session, sandbox_token_store, serve_on_loopback
 
 

@@ -11,7 +11,6 @@ import datetime as dt
 import difflib
 import importlib
 import inspect
-import json
 import pkgutil
 import re
 import types
@@ -40,13 +39,12 @@ class Operation:
 
 @cache
 def _spec_entries() -> dict[str, dict[str, Any]]:
-    from importlib import resources
+    from .._spec import effective_spec
 
     try:
-        text = (resources.files(GENERATED) / "openapi.json").read_text(encoding="utf-8")
-    except (FileNotFoundError, ModuleNotFoundError):
+        spec = effective_spec()
+    except RuntimeError:  # no generated package: no operations to offer
         return {}
-    spec = json.loads(text)
     entries: dict[str, dict[str, Any]] = {}
     for path, item in spec.get("paths", {}).items():
         for method, op in item.items():

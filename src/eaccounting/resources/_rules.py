@@ -10,28 +10,17 @@ committed.
 
 from __future__ import annotations
 
-import importlib.resources
-import json
 from functools import cache
 from typing import Any
 
-__all__ = ["build_rules", "load_spec", "rules"]
+from .._spec import effective_spec
 
-SPEC_PACKAGE = "eaccounting_api"
-SPEC_RESOURCE = "openapi.json"
+__all__ = ["build_rules", "load_spec", "rules"]
 
 
 def load_spec() -> dict[str, Any]:
-    """The effective spec shipped in the generated package."""
-    try:
-        resource = importlib.resources.files(SPEC_PACKAGE).joinpath(SPEC_RESOURCE)
-        data: dict[str, Any] = json.loads(resource.read_text(encoding="utf-8"))
-    except (ModuleNotFoundError, FileNotFoundError) as exc:
-        raise RuntimeError(
-            f"the effective spec {SPEC_PACKAGE}/{SPEC_RESOURCE} is missing: install the "
-            "package with its generated client (in a checkout: `make generate`)"
-        ) from exc
-    return data
+    """The effective spec shipped in the generated package (see :mod:`eaccounting._spec`)."""
+    return effective_spec()
 
 
 def _ref_name(schema: dict[str, Any]) -> str | None:

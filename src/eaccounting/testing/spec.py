@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .._spec import effective_spec
 from .schema import Schema, Schemas
 
 _PARAM = re.compile(r"\{([^}]+)\}")
@@ -54,9 +54,8 @@ def _binding_kind(schema: dict[str, Any]) -> str:
 def load_spec() -> dict[str, Any]:
     """The effective spec: package data ``eaccounting_api/openapi.json``, else the repo build."""
     try:
-        res = importlib.resources.files("eaccounting_api") / "openapi.json"
-        return dict(json.loads(res.read_text(encoding="utf-8")))
-    except (ModuleNotFoundError, FileNotFoundError):
+        return effective_spec()
+    except RuntimeError:
         pass
     repo = Path(__file__).resolve().parents[3] / "generated" / "openapi.json"
     return dict(json.loads(repo.read_text(encoding="utf-8")))
