@@ -7,11 +7,8 @@ errors), so the harness exercises the facade exactly as a user's code would.
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -40,41 +37,17 @@ class Session:
     run_tag: str = "1"
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextmanager
 def serve_on_loopback(app: Any) -> Iterator[str]:
     """Run an ASGI app with uvicorn on 127.0.0.1 in a thread; yield its origin."""
-    import uvicorn
+    from eaccounting.testing.loopback import LoopbackServer
 
-    port = _free_port()
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        lifespan="off",
-        server_header=False,
-        date_header=False,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name=f"emulator:{port}", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise TargetError(f"the emulator did not start on 127.0.0.1:{port}")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with ExitStack() as stack:
+        try:
+            origin = stack.enter_context(LoopbackServer().serving(app))
+        except RuntimeError as error:  # only start-up failures: the caller's own pass through
+            raise TargetError(f"the emulator did not start: {error}") from None
+        yield origin
 
 
 @contextmanager

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -44,30 +42,18 @@ class Served:
 
 @pytest.fixture
 def served() -> Iterator[Served]:
-    import uvicorn
-
     from eaccounting.testing import Emulator, SystemClock
+    from eaccounting.testing.loopback import LoopbackServer
 
-    port = free_port()
+    server = LoopbackServer(start_timeout=5)
     callback_port = free_port()
-    origin = f"http://127.0.0.1:{port}"
-    emu = Emulator(region="se", clock=SystemClock(), origin=origin, client_secret=SECRET)
+    emu = Emulator(region="se", clock=SystemClock(), origin=server.origin, client_secret=SECRET)
     # The registered redirect URI of the emulator's test app: the CLI's loopback callback.
     emu.core.identity.redirect_uri = f"http://localhost:{callback_port}/callback"
-    server = uvicorn.Server(
-        uvicorn.Config(emu.app, host="127.0.0.1", port=port, log_level="error", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(250):
-        if server.started:
-            break
-        time.sleep(0.02)
     try:
-        yield Served(emu, origin, callback_port)
+        with server.serving(emu.app):
+            yield Served(emu, server.origin, callback_port)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         emu.close()
 
 

@@ -10,9 +10,6 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,26 +36,14 @@ def python_blocks(text: str) -> list[tuple[int, str]]:
 
 @pytest.fixture
 def served(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Any]:
-    import uvicorn
-
     from eaccounting import FileTokenStore
     from eaccounting.testing import Emulator, SystemClock
+    from eaccounting.testing.loopback import LoopbackServer
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    origin = f"http://127.0.0.1:{port}"
+    server = LoopbackServer(start_timeout=5)
+    origin = server.origin
     emu = Emulator(region="se", clock=SystemClock(), origin=origin, client_secret=SECRET)
     emu.core.identity.redirect_uri = REDIRECT_URI
-    server = uvicorn.Server(
-        uvicorn.Config(emu.app, host="127.0.0.1", port=port, log_level="error", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(250):
-        if server.started:
-            break
-        time.sleep(0.02)
     token_file = tmp_path / "token.json"
     FileTokenStore(token_file).save(emu.issue_token())
     for name, value in {
@@ -72,11 +57,8 @@ def served(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Any]:
     for name in ("EACCOUNTING_ACCESS_TOKEN", "EACCOUNTING_ENVIRONMENT"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
-    try:
+    with server.serving(emu.app):
         yield emu
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def test_readme_has_the_sections_users_need() -> None:

@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import json
 import os
-import socket
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -107,28 +106,12 @@ def seed_customers(emu: Emulator, count: int) -> list[str]:
 @contextlib.contextmanager
 def loopback(emulator_factory: Any) -> Iterator[Emulator]:
     """Serve ``emulator_factory(origin)`` with uvicorn on 127.0.0.1 in a background thread."""
-    import uvicorn
+    from eaccounting.testing.loopback import LoopbackServer
 
-    # proto=IPPROTO_TCP matters: asyncio sets TCP_NODELAY on accepted connections only for
-    # sockets that say so, and without it every response waits ~40 ms for delayed ACKs.
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    emu: Emulator = emulator_factory(f"http://127.0.0.1:{port}")
-    config = uvicorn.Config(emu.app, log_level="error", lifespan="off", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    for _ in range(500):
-        if server.started:
-            break
-        threading.Event().wait(0.01)
-    assert server.started, "uvicorn did not start"
+    server = LoopbackServer(start_timeout=5)
+    emu: Emulator = emulator_factory(server.origin)
     try:
-        yield emu
+        with server.serving(emu.app):
+            yield emu
     finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
         emu.close()
