@@ -114,11 +114,9 @@ class Steps:
 
     # -- the spec's links ------------------------------------------------------------------
     def operation(self, operation_id: str) -> tuple[str, str, dict[str, Any]]:
-        for path, item in self.spec["paths"].items():
-            for method, operation in item.items():
-                if isinstance(operation, dict) and operation.get("operationId") == operation_id:
-                    return path, method, operation
-        raise KeyError(operation_id)
+        """Path, method and raw definition, from Schemathesis' index of the spec."""
+        operation = self.schema.find_operation_by_id(operation_id)
+        return operation.path, operation.method, operation.definition.raw
 
     def links(self, operation_id: str) -> dict[str, tuple[str, str]]:
         """``{target operationId: (path parameter, response field)}`` from the 2xx links."""
