@@ -47,7 +47,9 @@ def test_unknown_enum_values_are_kept_as_numbers() -> None:
 
 def test_naive_timestamps_with_seven_fractional_digits_parse() -> None:
     parsed = CustomerApi.from_dict({"ChangedUtc": "2016-02-17T14:42:56.7582722"})
-    assert parsed.changed_utc == datetime.datetime(2016, 2, 17, 14, 42, 56, 758272)
+    assert parsed.changed_utc == datetime.datetime(
+        2016, 2, 17, 14, 42, 56, 758272, tzinfo=datetime.timezone.utc
+    )
     assert parse_datetime("2024-01-02T03:04:05Z") == datetime.datetime(
         2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc
     )
