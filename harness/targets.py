@@ -17,7 +17,9 @@ from typing import Any
 from eaccounting import Client
 from eaccounting.tokens import FileTokenStore, MemoryTokenStore, Token
 
+from . import writeback
 from .cassettes import CANONICAL_API
+from .writeback import WriteBackTokenStore
 
 TARGETS = ("emulator", "sandbox")
 REPLAY_TOKEN = "replay-only-token"
@@ -82,12 +84,14 @@ def emulator_session(region: str, seed: int = 0) -> Iterator[Session]:
             yield Session(client, base)
 
 
-def sandbox_token_store(region: str) -> FileTokenStore:
+def sandbox_token_store(region: str) -> FileTokenStore | WriteBackTokenStore:
     """The rotating refresh token of ``region``'s sandbox company.
 
     Refresh tokens are single-use: each run consumes the stored one and persists its successor
     in ``$EACCOUNTING_TOKEN_DIR/<region>.json`` (default ``~/.config/eaccounting/harness``).
-    ``EACCOUNTING_<REGION>_REFRESH_TOKEN`` seeds the store the first time.
+    ``EACCOUNTING_<REGION>_REFRESH_TOKEN`` seeds the store the first time. With
+    ``$EACCOUNTING_TOKEN_WRITEBACK`` set (a command), every successor is also handed to that
+    command, so a CI runner that goes away leaves it where the next run starts from.
     """
     directory = Path(
         os.environ.get("EACCOUNTING_TOKEN_DIR", "~/.config/eaccounting/harness")
@@ -102,7 +106,7 @@ def sandbox_token_store(region: str) -> FileTokenStore:
                 f"{region} sandbox company) or put a token file in {directory}"
             )
         store.save(Token(access_token="", refresh_token=seed, expires_at=0.0))
-    return store
+    return writeback.from_environment(store, os.environ.get(writeback.WRITEBACK_VARIABLE))
 
 
 @contextmanager
@@ -122,6 +126,8 @@ def sandbox_session(region: str) -> Iterator[Session]:
     if missing:
         raise TargetError(f"the sandbox target needs {', '.join(missing)} in the environment")
     with Client.from_env(token_store=sandbox_token_store(region), access_token=None) as client:
+        # Rotate first: the successor is saved (and written back) before anything can fail.
+        client.refresh_token()
         # Base-36 seconds: short enough for the 9-character project number.
         tag = _base36(int(datetime.now(timezone.utc).timestamp()))
         yield Session(client, client.base_url.rstrip("/"), run_tag=tag)
