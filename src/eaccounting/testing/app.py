@@ -10,16 +10,16 @@ import threading
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl
 
 import httpx
 
 from . import banking, ledger, purchase, resources, sales  # noqa: F401  (register handlers)
-from .clock import Clock, IdGenerator
+from .clock import Clock, IdGenerator, parse_utc
 from .company import Company, Request
-from .errors import VismaError, field_error, validation
+from .errors import VismaError, field_error, module_not_activated, validation
 from .faults import Faults
 from .handlers import Binary, Handler, not_implemented, resolve
 from .identity import IdentityServer, OAuthError
@@ -73,6 +73,8 @@ class EmulatorCore:
             op_id: resolve(op) for op_id, op in index.operations.items()
         }
         self.disabled: set[str] = set()
+        # False: the company has not activated the API integration (every call 403/4002).
+        self.api_module_active = True
         self._lock = threading.Lock()
         self.rate_limit: int | None = LIMIT  # None turns the quota off (benchmarks)
         self.reset()
@@ -132,6 +134,8 @@ class EmulatorCore:
         grant = self.identity.check(headers.get("authorization"))
         if grant is None:
             raise VismaError(401, 4005, "Authorization has been denied for this request.")
+        if not self.api_module_active:
+            raise module_not_activated()
         allowed = op.scopes
         if op.writes:
             allowed = frozenset(s for s in allowed if not s.endswith(_READONLY_SUFFIX))
@@ -346,7 +350,7 @@ def _binds(kind: str, value: str) -> bool:
                 return False
             date.fromisoformat(value)
         elif kind == "date-time":
-            datetime.fromisoformat(value.replace("Z", "+00:00"))
+            parse_utc(value)
         elif kind == "integer":
             int(value)
         elif kind == "number":

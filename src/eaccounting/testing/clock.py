@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import random
+import re
 import time
 import uuid
 from datetime import date, datetime, timedelta, timezone
 from typing import Protocol
 
-#: The emulator's default "now": a fixed instant, so runs are reproducible byte for byte.
-DEFAULT_START = datetime(2026, 1, 15, 9, 0, 0, tzinfo=timezone.utc)
+#: The emulator's default "now": a fixed instant, so runs are reproducible byte for byte. It has
+#: a fraction of a second, as the real API's timestamps do (evidence fact 2).
+DEFAULT_START = datetime(2026, 1, 15, 9, 0, 0, 673021, tzinfo=timezone.utc)
+
+_TICKS = 10_000_000  # .NET ticks per second: the API's timestamps have 100 ns resolution
+_FRACTION = re.compile(r"(\.\d{6})\d+")
 
 
 class Clock(Protocol):
@@ -48,9 +53,35 @@ def utc_datetime(clock: Clock) -> datetime:
     return datetime.fromtimestamp(clock.time(), tz=timezone.utc)
 
 
-def iso_utc(moment: datetime) -> str:
-    """Format like the real API's UTC timestamps: ``2026-01-15T09:00:00Z``."""
-    return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+def iso_utc(moment: datetime | float) -> str:
+    """Format like the real API's UTC timestamps (evidence fact 2).
+
+    .NET ticks with trailing zeros trimmed, so 7, 6, 4 or no fractional digits, and ``Z``:
+    ``2026-06-27T17:34:17.6730217Z``, ``2026-01-15T09:00:00Z``. A float is epoch seconds (a
+    clock's reading, which keeps sub-microsecond digits); a datetime has microseconds.
+    """
+    if isinstance(moment, datetime):
+        epoch = moment.astimezone(timezone.utc)
+        seconds = int(epoch.replace(microsecond=0).timestamp())
+        ticks = epoch.microsecond * 10
+    else:
+        seconds = int(moment // 1)
+        ticks = round((moment - seconds) * _TICKS)
+        if ticks == _TICKS:
+            seconds, ticks = seconds + 1, 0
+    whole = datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    digits = f"{ticks:07d}".rstrip("0")
+    return f"{whole}.{digits}Z" if digits else f"{whole}Z"
+
+
+def parse_utc(text: str) -> datetime:
+    """Read a timestamp as the API writes it (``Z`` or an offset, up to 7 digits; none = UTC).
+
+    Python 3.10 reads neither ``Z`` nor a seventh digit; the seventh is truncated here.
+    """
+    value = _FRACTION.sub(r"\1", text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def today(clock: Clock) -> date:

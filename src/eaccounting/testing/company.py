@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .clock import Clock, IdGenerator, iso_utc, today, utc_datetime
+from .clock import Clock, IdGenerator, iso_utc, today
 from .errors import VismaError, bad_query, not_found, validation
 from .odata import Predicate, apply_orderby, compile_filter, compile_orderby, compile_select
 from .regions import COUNTRIES, Region
@@ -55,7 +55,7 @@ class Company:
 
     # -- basics --------------------------------------------------------------------------
     def now(self) -> str:
-        return iso_utc(utc_datetime(self.clock))
+        return iso_utc(self.clock.time())
 
     def today(self) -> str:
         return today(self.clock).isoformat()

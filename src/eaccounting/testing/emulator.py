@@ -36,10 +36,10 @@ class Emulator:
             client.customers.list()
 
     Everything is deterministic: ids and secrets come from ``seed``, time from ``clock``
-    (default: a :class:`ManualClock` frozen at 2026-01-15T09:00:00Z until advanced), faults from
-    ``faults`` (seeded). ``rate_limit`` is the per-client, per-endpoint quota per minute (600,
-    as documented); ``None`` turns it off for load loops. Fault latency is slept through
-    ``sleep``/``async_sleep``, so tests can record it instead of waiting.
+    (default: a :class:`ManualClock` frozen at 2026-01-15T09:00:00.673021Z until advanced),
+    faults from ``faults`` (seeded). ``rate_limit`` is the per-client, per-endpoint quota per
+    minute (600, as documented); ``None`` turns it off for load loops. Fault latency is slept
+    through ``sleep``/``async_sleep``, so tests can record it instead of waiting.
     """
 
     def __init__(
@@ -89,6 +89,15 @@ class Emulator:
     @property
     def redirect_uri(self) -> str:
         return self.core.identity.redirect_uri
+
+    @property
+    def api_module_active(self) -> bool:
+        """Set False to play a company without the API integration: every call is 403/4002."""
+        return self.core.api_module_active
+
+    @api_module_active.setter
+    def api_module_active(self, active: bool) -> None:
+        self.core.api_module_active = active
 
     @property
     def base_url(self) -> str:

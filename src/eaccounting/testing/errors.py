@@ -26,6 +26,10 @@ EXCEPTION_TYPES: dict[int, str] = {
 }
 
 
+#: Error codes whose bodies have no ``Errors`` key at all (evidence fact 10).
+WITHOUT_ERRORS = frozenset({4005, 4010, 4011})
+
+
 class VismaError(Exception):
     """An API failure rendered as the Visma error envelope (CommonExtendedBadRequest)."""
 
@@ -35,27 +39,44 @@ class VismaError(Exception):
         code: int,
         message: str,
         errors: list[dict[str, Any]] | None = None,
+        exception_type: str | None = None,
     ) -> None:
         super().__init__(message)
+        self.exception_type = exception_type
         self.status = status
         self.code = code
         self.message = message
         self.errors = errors
 
     def body(self, error_id: str) -> dict[str, Any]:
-        """The JSON body, with ``error_id`` as ErrorId."""
-        prefix = EXCEPTION_TYPES.get(self.code, "ApiException")
-        return {
+        """The JSON body, with ``error_id`` as ErrorId, keyed as the real API keys it.
+
+        Evidence fact 10: ``Errors`` is absent on 401/4005, 429/4010 and 4011 bodies and ``[]``
+        on a 403/4002 one; elsewhere it is the field errors, or null when there are none.
+        """
+        prefix = self.exception_type or EXCEPTION_TYPES.get(self.code, "ApiException")
+        body: dict[str, Any] = {
             "ErrorCode": self.code,
             "DeveloperErrorMessage": f"{prefix} - {self.message}",
             "ErrorId": error_id,
-            "Errors": self.errors,
         }
+        if self.code not in WITHOUT_ERRORS:
+            # 4002 means two things; the 403 one (module not activated) was recorded with [].
+            empty: list[dict[str, Any]] | None = [] if self.status == 403 else None
+            body["Errors"] = self.errors or empty
+        return body
 
 
 def field_error(field: str, code: str, message: str) -> dict[str, Any]:
     """One entry of ``Errors[]``."""
     return {"Field": field, "ErrorCode": code, "Message": message, "Key": field}
+
+
+def module_not_activated() -> VismaError:
+    """403/4002: the company has not activated the API integration (evidence fact 11)."""
+    return VismaError(
+        403, 4002, "No access to module: api_standard", exception_type="ForbiddenRequestException"
+    )
 
 
 def not_found(what: str, ident: str) -> VismaError:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timezone
 from typing import Any
 
+from .clock import parse_utc
 from .errors import bad_query
 from .schema import Schema, main_type
 
@@ -69,10 +70,9 @@ def _to_datetime(value: Any) -> datetime | None:
         return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
     if isinstance(value, str):
         try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return parse_utc(value)
         except ValueError:
             return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
     return None
 
 
@@ -189,11 +189,7 @@ class _Parser:
             return (lambda r: lit), "Edm.Guid"
         if kind in ("dt", "date"):
             try:
-                parsed = (
-                    datetime.fromisoformat(value.replace("Z", "+00:00"))
-                    if kind == "dt"
-                    else date.fromisoformat(value)
-                )
+                parsed = parse_utc(value) if kind == "dt" else date.fromisoformat(value)
             except ValueError:
                 raise bad_query(f"The value '{value}' is not a valid date.", 6001) from None
             when = _to_datetime(parsed)

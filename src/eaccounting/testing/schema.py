@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
+from .clock import parse_utc
 from .errors import field_error
 
 Schema = dict[str, Any]
@@ -150,7 +151,7 @@ def _check_value(
                 if _DATE_RE.match(value) is None:
                     raise ValueError(value)
                 if len(value) > 10:
-                    datetime.fromisoformat(value.replace("Z", "+00:00"))
+                    parse_utc(value)
                 else:
                     date.fromisoformat(value)
             except ValueError:
