@@ -341,7 +341,7 @@ def test_supplier_invoice_books_payables_and_payment(api: httpx.Client) -> None:
             "Rows": [{"AccountNumber": 5010, "DebetAmount": 100}],
         },
     ).json()
-    assert invoice["RemainingAmount"] == 125.0
+    assert invoice["RemainingAmount"] == -125.0  # what the company owes (evidence fact 7)
     bank = first(api, "/bankaccounts")
     api.post(
         f"/supplierinvoices/{invoice['Id']}/payments",
@@ -400,7 +400,8 @@ def test_attachment_upload_link_and_download(emu: Any, api: httpx.Client) -> Non
     assert (linked["DocumentId"], linked["AttachedDocumentType"]) == (voucher["Id"], 3)
     raw = httpx.Client(transport=emu.transport(), base_url=emu.origin)
     assert (
-        attachment["TemporaryUrl"] == f"http://emulator.local/files/attachments/{attachment['Id']}"
+        attachment["TemporaryUrl"]
+        == f"http://files.emulator.local/files/attachments/{attachment['Id']}"
     )
     download = raw.get(attachment["TemporaryUrl"])
     assert (download.content, download.headers["content-type"]) == (b"hello", "text/plain")
@@ -475,13 +476,16 @@ def test_locked_fiscal_year_rejects_vouchers(api: httpx.Client) -> None:
     assert response.json()["ErrorCode"] == 4026
 
 
-def test_invoice_pdf(api: httpx.Client) -> None:
+def test_invoice_pdf(emu: Any, api: httpx.Client) -> None:
     invoice = invoice_flow(api)
     url = api.get(f"/customerinvoices/{invoice['Id']}/pdf").json()["Url"]
-    assert url == f"http://emulator.local/v2/customerinvoices/{invoice['Id']}/print"
-    pdf = api.get(url)
+    # Evidence fact 8: a temporary URL on another host, fetched without the bearer token.
+    assert url == f"http://files.emulator.local/files/invoices/{invoice['Id']}/invoice.pdf"
+    pdf = httpx.Client(transport=emu.transport()).get(url)
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF-1.4\n% Invoice 1 Acme AB 418.00")
+    printed = api.get(f"/customerinvoices/{invoice['Id']}/print")
+    assert printed.content == pdf.content
 
 
 def test_opening_balances_and_carry_forward_between_fiscal_years(api: httpx.Client) -> None:

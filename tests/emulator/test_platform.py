@@ -191,8 +191,8 @@ def test_coverage_report_and_501_for_unimplemented() -> None:
     assert "list_customers" in report.crud
     assert "list_standard_accounts" in report.region_gated
     assert report.summary() == (
-        "se: 227/227 operations answer (178 with state: 66 business rules + 112 generic CRUD; "
-        "49 schema-shaped stubs); 5 region-gated; 0 not implemented"
+        "se: 227/227 operations answer (179 with state: 69 business rules + 110 generic CRUD; "
+        "48 schema-shaped stubs); 5 region-gated; 0 not implemented"
     )
     emu = Emulator(region="se")
     stub = report.stub[0]

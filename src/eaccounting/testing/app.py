@@ -110,8 +110,8 @@ class EmulatorCore:
                 return self._api(method, path[3:], query, headers, body)
             if path.startswith("/connect/"):
                 return self._identity(method, path, query, headers, body)
-            if path.startswith("/files/attachments/") and method == "GET":
-                return self._file(path.rsplit("/", 1)[-1])
+            if path.startswith("/files/") and method == "GET":
+                return self._file(path.split("/")[2:], headers)
             raise VismaError(404, 3000, f"No resource matches {path}.")
         except VismaError as err:
             return self._error(err)
@@ -230,10 +230,25 @@ class EmulatorCore:
             return Reply(err.status, _dumps(err.body()), "application/json")
         raise VismaError(404, 3000, f"No resource matches {path}.")
 
-    def _file(self, ident: str) -> Reply:
-        attachment = self.company.get("attachments", ident, "Attachment")
-        data = base64.b64decode(self.company.blobs.get(ident, ""))
-        return Reply(200, data, str(attachment.get("ContentType") or "application/octet-stream"))
+    def _file(self, segments: list[str], headers: dict[str, str]) -> Reply:
+        """A temporary file URL (testing/files.py): served without, and refused with, a bearer."""
+        if "authorization" in headers:
+            # Storage hosts do not take the API's token; a client that sends it leaks it.
+            message = b"Authorization header sent to a temporary file URL on another host."
+            return Reply(400, message, "text/plain")
+        kind, ident = [*segments, "", ""][:2]
+        if kind == "attachments":
+            attachment = self.company.get("attachments", ident, "Attachment")
+            data = base64.b64decode(self.company.blobs.get(ident, ""))
+            content_type = str(attachment.get("ContentType") or "application/octet-stream")
+            return Reply(200, data, content_type)
+        if kind == "invoices":
+            invoice = self.company.get("customerinvoices", ident, "Customer invoice")
+            return Reply(200, banking.render_invoice_pdf(invoice), "application/pdf")
+        if kind == "sie4" and "_" in ident:
+            start, end = ident.split("_", 1)
+            return Reply(200, banking.render_sie4(self.company, start, end), "text/plain")
+        raise VismaError(404, 3000, "No such file.")
 
 
 Scope = MutableMapping[str, Any]

@@ -6,7 +6,7 @@ from typing import Any
 
 from .company import Company, Record, Request, money
 from .errors import VismaError, field_error, validation
-from .handlers import create_record, handles
+from .handlers import create_record, handles, replace_record
 from .ledger import book
 from .sales import register_payment
 
@@ -55,8 +55,9 @@ def issue_supplier_invoice(c: Company, data: Record, **extra: Any) -> Record:
         SupplierNumber=supplier["SupplierNumber"],
         CurrencyCode=data.get("CurrencyCode") or r.currency,
         CurrencyRate=1.0,
-        RemainingAmount=total,
-        RemainingAmountInvoiceCurrency=total,
+        # Negative: what the company owes (evidence fact 7); a credit invoice is positive.
+        RemainingAmount=-total,
+        RemainingAmountInvoiceCurrency=-total,
         Number=c.next_number("supplierinvoice"),
         VoucherId=voucher["Id"],
         VoucherNumber=voucher["NumberAndNumberSeries"],
@@ -70,6 +71,25 @@ def issue_supplier_invoice(c: Company, data: Record, **extra: Any) -> Record:
 @handles("create_supplier_invoice")
 def create_supplier_invoice(c: Company, r: Request) -> tuple[int, Any]:
     return 201, issue_supplier_invoice(c, c.validate(r))
+
+
+@handles("create_supplier_invoice_draft", "update_supplier_invoice_draft")
+def save_supplier_draft(c: Company, r: Request) -> tuple[int, Any]:
+    schema = c.schemas.named("SupplierInvoiceDraftApi")
+    data = c.validate(r)
+    if data.get("TotalAmount") is None:
+        # Evidence fact 19, in Visma's words and spelling; the account is the region's payables.
+        raise VismaError(
+            400,
+            2000,
+            f"The amount on standard account {c.region.payables_account}, recievables is not "
+            "equal with TotalAmountBaseCurrency",
+        )
+    ident = r.params.get("id")
+    if ident is None:
+        return 201, create_record(c, "supplierinvoicedrafts", schema, data)
+    current = c.get("supplierinvoicedrafts", ident, "Supplier invoice draft")
+    return 200, replace_record(c, "supplierinvoicedrafts", schema, current, data)
 
 
 @handles("convert_supplier_invoice_draft")

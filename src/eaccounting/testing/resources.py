@@ -9,6 +9,7 @@ from typing import Any
 
 from .company import Company, Request
 from .errors import VismaError, field_error, validation
+from .files import file_url
 from .handlers import create_record, handles, replace_record
 
 
@@ -38,7 +39,7 @@ def upload_attachment(c: Company, r: Request) -> tuple[int, Any]:
         },
     )
     c.blobs[record["Id"]] = raw or ""
-    record["TemporaryUrl"] = f"{c.origin}/files/attachments/{record['Id']}"
+    record["TemporaryUrl"] = file_url(c.origin, "attachments", record["Id"])
     return 201, record
 
 

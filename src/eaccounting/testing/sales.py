@@ -141,6 +141,20 @@ def save_customer(c: Company, r: Request) -> tuple[int, Any]:
     terms = c.coll("termsofpayments").get(str(data.get("TermsOfPaymentId")))
     if terms is None:
         raise _ref_error("TermsOfPaymentId", data.get("TermsOfPaymentId"), "Terms of payment")
+    if data.get("ReverseChargeOnConstructionServices") and not data.get("VatNumber"):
+        raise VismaError(  # evidence fact 18
+            400,
+            2000,
+            "VatNumber can not be null or empty when using ReverseChargeOnConstructionServices",
+            [
+                field_error(
+                    "VatNumber",
+                    "Required",
+                    "VatNumber can not be null or empty when using "
+                    "ReverseChargeOnConstructionServices",
+                )
+            ],
+        )
     _assign_number(c, "customers", "CustomerNumber", data, "customer", current)
     data["TermsOfPayment"] = terms
     data.setdefault("CurrencyCode", c.region.currency)
@@ -204,7 +218,43 @@ def save_article(c: Company, r: Request) -> tuple[int, Any]:
 # -- customer invoice drafts and invoices -----------------------------------------------------
 
 
+#: The longest personal identity number the API accepts for a ROT/RUT person, though the spec
+#: allows 50 characters (evidence fact 20).
+SSN_MAX_LENGTH = 11
+
+
+def _check_rot_rut(data: Record) -> None:
+    """The ROT/RUT rules measured in the sandbox (evidence fact 20)."""
+    if data.get("RotReducedInvoicingType") not in (1, 2):  # 1 ROT, 2 RUT
+        return
+    persons = data.get("Persons") or []
+    if not persons:
+        raise validation(
+            [field_error("Persons", "Required", "Persons are required for ROT/RUT invoices.")]
+        )
+    for i, person in enumerate(persons):
+        ssn = str(person.get("Ssn") or "")
+        if len(ssn) > SSN_MAX_LENGTH:
+            raise validation(
+                [
+                    field_error(
+                        f"Persons[{i}].Ssn",
+                        "MaxLength",
+                        f"Persons[{i}].Ssn can be at most {SSN_MAX_LENGTH} characters long.",
+                    )
+                ]
+            )
+    for row in data.get("Rows") or []:
+        if row.get("WorkCostType") and float(row.get("WorkHours") or 0) < 1:
+            raise VismaError(
+                400,
+                2000,
+                "Cannot add rows with labour article, work type set, but with work hours < 1.00",
+            )
+
+
 def _fill_sales_document(c: Company, data: Record, date_field: str) -> Record:
+    _check_rot_rut(data)
     customer = _customer_fields(c, data)
     credit = bool(data.get("IsCreditInvoice"))
     calc = compute_rows(c, data.get("Rows"), credit)
@@ -315,7 +365,10 @@ def register_payment(c: Company, invoice: Record, data: Record, incoming: bool) 
     if bank is None:
         raise _ref_error("CompanyBankAccountId", data.get("CompanyBankAccountId"), "Bank account")
     amount = money(float(data["PaymentAmount"]))
-    remaining = float(invoice["RemainingAmount"])
+    # A supplier invoice's RemainingAmount is negative (what we owe; evidence fact 7), while its
+    # payments are positive: compare the payment with what is owed.
+    direction = 1 if incoming else -1
+    remaining = direction * float(invoice["RemainingAmount"])
     if amount == 0 or abs(amount) > abs(remaining) + 1e-9 or (amount > 0) != (remaining > 0):
         raise validation(
             [
@@ -342,7 +395,7 @@ def register_payment(c: Company, invoice: Record, data: Record, incoming: bool) 
     transaction = add_bank_transaction(
         c, bank["Id"], sign * amount, day, data.get("Reference"), voucher["Id"]
     )
-    left = money(remaining - amount)
+    left = money(direction * (remaining - amount))
     invoice.update(RemainingAmount=left, RemainingAmountInvoiceCurrency=left)
     if "PaymentStatus" in invoice and isinstance(invoice["PaymentStatus"], int):
         invoice["PaymentStatus"] = 0 if left == 0 else 1
