@@ -205,12 +205,14 @@ def _field_errors(raw: Any) -> tuple[FieldError, ...]:
     out = []
     for item in raw:
         if isinstance(item, dict):
+            # Case-insensitive like the envelope: camelCase bodies say field/errorCode/message.
+            keys = {str(k).lower(): v for k, v in item.items()}
             out.append(
                 FieldError(
-                    field=_as_str(item.get("Field")),
-                    error_code=_as_str(item.get("ErrorCode")),
-                    message=_as_str(item.get("Message")),
-                    key=_as_str(item.get("Key")),
+                    field=_as_str(keys.get("field")),
+                    error_code=_as_str(keys.get("errorcode")),
+                    message=_as_str(keys.get("message")),
+                    key=_as_str(keys.get("key")),
                 )
             )
     return tuple(out)
