@@ -24,7 +24,7 @@ from .faults import Faults
 from .handlers import Binary, Handler, not_implemented, resolve
 from .identity import IdentityServer, OAuthError
 from .ratelimit import LIMIT, QuotaTracker
-from .regions import GATED, Region
+from .regions import GATED, Region, check_gates
 from .spec import Operation, SpecIndex
 
 JSON = "application/json;charset=UTF-8"
@@ -64,6 +64,7 @@ class EmulatorCore:
         self.client_secret = client_secret
         self.origin = origin
         self.region = region
+        check_gates(index.operations)
         self.index = index
         self.clock = clock
         self.seed = seed
