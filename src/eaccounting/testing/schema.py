@@ -52,7 +52,22 @@ def types_of(schema: Schema) -> tuple[str, ...]:
 
 
 def nullable(schema: Schema) -> bool:
-    return "null" in types_of(schema)
+    """3.1 ``type: [T, "null"]``, or 3.0 ``nullable: true`` should a spec still carry it."""
+    return "null" in types_of(schema) or schema.get("nullable") is True
+
+
+def conform_format(value: str, fmt: str | None) -> str:
+    """A date or timestamp written in the form the spec declares for the field.
+
+    Handlers and seed data write days and moments as they come; the spec decides whether the
+    field is a ``date`` (yyyy-MM-dd) or a ``date-time`` (midnight UTC for a bare day), so a
+    format change upstream changes what the emulator sends without touching its code.
+    """
+    if fmt == "date" and len(value) > 10 and _DATE_RE.match(value):
+        return value[:10]
+    if fmt == "date-time" and len(value) == 10 and _DATE_RE.match(value):
+        return f"{value}T00:00:00Z"
+    return value
 
 
 def main_type(schema: Schema) -> str | None:
@@ -114,6 +129,8 @@ class Shaper:
                 out[name] = self.default(prop, depth)
             elif t == "object" and isinstance(value, dict):
                 out[name] = self.shape(prop, value, depth + 1)
+            elif t == "string" and isinstance(value, str):
+                out[name] = conform_format(value, prop.get("format"))
             elif t == "array" and isinstance(value, list):
                 items = self.schemas.resolve(prop.get("items", {}))
                 if main_type(items) == "object":
