@@ -25,6 +25,7 @@ from .handlers import Binary, Handler, not_implemented, resolve
 from .identity import IdentityServer, OAuthError
 from .ratelimit import LIMIT, QuotaTracker
 from .regions import GATED, Region, check_gates
+from .schema import Conformer
 from .spec import Operation, SpecIndex
 
 JSON = "application/json;charset=UTF-8"
@@ -66,6 +67,7 @@ class EmulatorCore:
         self.region = region
         check_gates(index.operations)
         self.index = index
+        self.conformer = Conformer(index.schemas)
         self.clock = clock
         self.seed = seed
         self.faults = faults
@@ -207,7 +209,7 @@ class EmulatorCore:
             return Reply(status, b"", None)
         if isinstance(payload, Binary):
             return Reply(status, payload.content, payload.content_type)
-        return Reply(status, _dumps(payload))
+        return Reply(status, _dumps(self.conformer.conform(op.response_schema, payload)))
 
     # -- identity and files ---------------------------------------------------------------
     def _identity(
