@@ -114,3 +114,21 @@ def test_a_failing_region_facts_step_fails_that_scenario_only() -> None:
     )
     later = {name: cell.status for name, cell in cells.items() if name != "region_facts"}
     assert later == {name: Status.PASSED for name in scenarios.scenario_names()[1:]}
+
+
+def test_a_record_run_deletes_the_cassette_of_a_tag_that_is_gone(tmp_path: Path) -> None:
+    region_dir = tmp_path / "se"
+    region_dir.mkdir()
+    (region_dir / "customer_tags.yaml").write_text("interactions: []\n", "utf-8")
+    options = Options(
+        regions=("se",),
+        mode="record",
+        cassette_dir=tmp_path,
+        examples=1,
+        negative=0,
+        scenarios=False,
+    )
+    matrix = run(options)
+    assert matrix.orphans_removed == ["se/customer_tags.yaml"]
+    assert not (region_dir / "customer_tags.yaml").exists()
+    assert (region_dir / "customers.yaml").is_file()

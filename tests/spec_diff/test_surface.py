@@ -299,3 +299,19 @@ def test_naming_rules_match_the_generated_package() -> None:
             assert names.identifier(prop) in fields, (schema, prop)
     checked = [s for s in spec["components"]["schemas"] if hasattr(models, names.class_name(s))]
     assert len(checked) == len(spec["components"]["schemas"])
+
+
+def test_a_tag_rename_in_the_pinned_spec_names_the_client_api_attributes() -> None:
+    old = effective_spec()
+    new = copy.deepcopy(old)
+    for item in new["paths"].values():
+        for op in item.values():
+            if isinstance(op, dict) and op.get("tags") == ["CustomerLabels"]:
+                op["tags"] = ["CustomerTags"]
+    result = diff(old, new)
+    assert result.tags_renamed == [Rename("", "CustomerLabels", "CustomerTags", "inferred")]
+    [change] = result.breaking
+    assert change.names == (
+        "client.api.customer_labels → client.api.customer_tags",
+        "eaccounting_api.api.customer_labels → eaccounting_api.api.customer_tags",
+    )
