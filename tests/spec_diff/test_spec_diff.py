@@ -269,7 +269,8 @@ def test_breaking_changes_and_rendering(real: SpecDiff) -> None:
     assert "BREAKING property renamed: SupplierApi.address1 → Address1\n" in text
     assert (
         "      public names: eaccounting_api.models.SupplierApi.address1 → "
-        "eaccounting_api.models.SupplierApi.address_1\n"
+        "eaccounting_api.models.SupplierApi.address_1; "
+        "client.suppliers results: .address1 → .address_1\n"
     ) in text
     assert "      public names: eaccounting_api.models.CustomerApi.gln unchanged\n" in text
     assert "      public names: eaccounting_api.models.HttpContext removed\n" in text

@@ -254,10 +254,14 @@ def test_breaking_schema_property_and_parameter_changes_name_models_and_keywords
         "schema renamed (acronym): customerLabelApi → CustomerLabelAPI": (
             "eaccounting_api.models.CustomerLabelApi → eaccounting_api.models.CustomerLabelAPI",
         ),
-        "property removed: CustomerApi.Gone": ("eaccounting_api.models.CustomerApi.gone removed",),
+        "property removed: CustomerApi.Gone": (
+            "eaccounting_api.models.CustomerApi.gone removed",
+            "client.customers results lose .gone",
+        ),
         "property renamed: CustomerApi.address1 → Address1": (
             "eaccounting_api.models.CustomerApi.address1 → "
             "eaccounting_api.models.CustomerApi.address_1",
+            "client.customers results: .address1 → .address_1",
         ),
         "property became required: CustomerApi.Name": (
             "eaccounting_api.models.CustomerApi.name now a required argument",
@@ -314,4 +318,58 @@ def test_a_tag_rename_in_the_pinned_spec_names_the_client_api_attributes() -> No
     assert change.names == (
         "client.api.customer_labels → client.api.customer_tags",
         "eaccounting_api.api.customer_labels → eaccounting_api.api.customer_tags",
+    )
+
+
+def test_facade_attributes_are_named_for_the_models_and_paths_they_use() -> None:
+    old = _spec(
+        {
+            "/customers": {"get": _op("list_customers", "Customers")},
+            "/customers/{customerId}": {"delete": _op("delete_customer", "Customers")},
+        },
+        components={
+            "schemas": {
+                "CustomerApi": {
+                    "type": "object",
+                    "properties": {"address1": {"type": "string"}, "Gln": {"type": "string"}},
+                }
+            }
+        },
+    )
+    new = _spec(
+        {"/customers": {"get": _op("list_customers", "Customers")}},
+        components={
+            "schemas": {
+                "CustomerApi": {"type": "object", "properties": {"Address1": {"type": "string"}}}
+            }
+        },
+    )
+    named = {c.text: c.names for c in diff(old, new).breaking}
+    assert named == {
+        "path removed: /customers/{customerId}": (
+            "client.customers loses /customers/{customerId}",
+        ),
+        "operation removed: DELETE /customers/{customerId} (delete_customer)": (
+            "client.api.customers.delete_customer removed",
+            "eaccounting_api.api.customers.delete_customer removed",
+            "client.customers loses DELETE /customers/{customerId}",
+        ),
+        "property removed: CustomerApi.Gln": (
+            "eaccounting_api.models.CustomerApi.gln removed",
+            "client.customers results lose .gln",
+        ),
+        "property renamed: CustomerApi.address1 → Address1": (
+            "eaccounting_api.models.CustomerApi.address1 → "
+            "eaccounting_api.models.CustomerApi.address_1",
+            "client.customers results: .address1 → .address_1",
+        ),
+    }
+    listed = copy.deepcopy(new)
+    listed["paths"]["/customers"]["get"]["responses"]["200"]["content"] = {
+        "application/json": {"schema": {"$ref": "#/components/schemas/CustomerApi"}}
+    }
+    gone = diff(listed, _spec({}, components={"schemas": {}}))
+    assert {c.text: c.names for c in gone.breaking}["schema removed: CustomerApi"] == (
+        "eaccounting_api.models.CustomerApi removed",
+        "client.customers returns it",
     )

@@ -21,7 +21,8 @@ there is at least one breaking change; ``2`` usage error or a spec that cannot b
 
 Modules, one job each: ``loading`` (read a spec), ``operations`` (index them), ``matching``
 (pair names, type properties), ``compare`` (paths, operations, schemas, parameters),
-``surface`` (tags, servers, security), ``names`` (the generator's naming rules), ``results``
+``surface`` (tags, servers, security), ``names`` (the generator's naming rules), ``facades``
+(which ``client.<resource>`` uses a model or path), ``results``
 (the records), ``text`` (the report), ``command`` (the command line). It ships with the ``cli``
 extra, which brings PyYAML for YAML specs; JSON specs need only the standard library.
 """

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from . import names
+from .facades import facades_for_model, facades_for_path
 from .matching import RenameKind
 
 __all__ = [
@@ -233,12 +234,15 @@ class SpecDiff:
         rekeyed_ops_to = {new: old for old, new in self.operations_rekeyed}
         same_urls = "same URLs, only the template parameter name changed"
         empty_added = set(self.paths_added_empty)
+        gone: tuple[str, ...]
+        moved: tuple[str, ...]
         for p in self.paths_removed:
             if p in rekeyed:
                 text = f"path re-keyed: {p} → {rekeyed[p]} ({same_urls})"
                 yield Change("paths", "rekeyed", False, text)
             else:
-                yield Change("paths", "removed", True, f"path removed: {p}")
+                gone = tuple(f"{f} loses {p}" for f in facades_for_path(p))
+                yield Change("paths", "removed", True, f"path removed: {p}", gone)
         for p in self.paths_added:
             note = f" (re-keyed from {rekeyed_to[p]})" if p in rekeyed_to else ""
             note += " (no operations)" if p in empty_added else ""
@@ -255,6 +259,7 @@ class SpecDiff:
                 yield Change("operations", "rekeyed", False, text)
             else:
                 gone = tuple(f"{n} removed" for n in o.public_names())
+                gone += tuple(f"{f} loses {o.method} {o.path}" for f in facades_for_path(o.path))
                 yield Change("operations", "removed", True, f"operation removed: {o}", gone)
         for o in self.operations_added:
             note = f" (re-keyed from {rekeyed_ops_to[o].path})" if o in rekeyed_ops_to else ""
@@ -267,14 +272,18 @@ class SpecDiff:
                 yield Change("schemas", "removed-unused", False, text)
             else:
                 gone = (f"{names.model(s)} removed",)
+                gone += tuple(f"{f} returns it" for f in facades_for_model(s))
                 yield Change("schemas", "removed", True, f"schema removed: {s}", gone)
         for s in self.schemas_added:
             yield Change("schemas", "added", False, f"schema added: {s}")
         for r in self.schemas_renamed:
             moved = (_moved(names.model(r.old), names.model(r.new)),)
+            moved += tuple(f"{f} returns it" for f in facades_for_model(r.old))
             yield Change("schemas", "renamed", True, f"schema renamed ({r.kind}): {r}", moved)
         for pr in self.properties_removed:
             gone = (f"{names.model_attribute(pr.schema, pr.name)} removed",)
+            attr = names.identifier(pr.name)
+            gone += tuple(f"{f} results lose .{attr}" for f in facades_for_model(pr.schema))
             yield Change("properties", "removed", True, f"property removed: {pr}", gone)
         for pr in self.properties_added:
             req = " (required)" if pr.required else ""
@@ -290,6 +299,11 @@ class SpecDiff:
                     names.model_attribute(r.scope, r.old), names.model_attribute(r.scope, r.new)
                 ),
             )
+            old_attr, new_attr = names.identifier(r.old), names.identifier(r.new)
+            if old_attr != new_attr:
+                moved += tuple(
+                    f"{f} results: .{old_attr} → .{new_attr}" for f in facades_for_model(r.scope)
+                )
             yield Change("properties", f"renamed-{r.kind}", True, f"property renamed: {r}", moved)
         for pr in self.newly_required:
             needed = (f"{names.model_attribute(pr.schema, pr.name)} now a required argument",)
