@@ -14,12 +14,13 @@ from schemathesis import Case
 from schemathesis.core.failures import FailureGroup
 
 from eaccounting._spec import effective_spec
+from eaccounting.testing.regions import check_gates
 
 from . import scenarios
 from .calls import NEGATIVE_CHECKS, POSITIVE_CHECKS, describe, send, visma_error_problem
 from .cases import OperationCases, generate_cases, load_schema
 from .cassettes import CASSETTES_DIR, MissingInteraction, cassette_name, make_vcr
-from .profiles import RegionProfile, check_profiles, load_profile
+from .profiles import ProfileError, RegionProfile, check_profiles, load_profile
 from .report import Cell, Matrix, Status
 from .targets import Session, open_session
 
@@ -139,6 +140,11 @@ def run(
     stubs = stub_operations(spec) if options.target == "emulator" else frozenset()
     profiles = {region: load_profile(region) for region in options.regions}
     check_profiles(profiles.values(), matrix.operations)
+    if options.target == "emulator":  # replay too: its cassettes came from the emulator
+        try:
+            check_gates(matrix.operations)
+        except ValueError as error:
+            raise ProfileError(str(error)) from None
     for region, profile in profiles.items():
         with open_session(options.target, options.mode, region) as session:
             recorder = (

@@ -80,6 +80,17 @@ def test_emulator_gates_naming_unknown_operations_fail_with_their_names() -> Non
     )
 
 
+def test_a_run_against_the_emulator_refuses_stale_emulator_gates(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import eaccounting.testing.regions as regions
+
+    monkeypatch.setitem(regions.GATED, "list_kivra_things", frozenset({"se"}))
+    assert main(["--region", "se", "--report-dir", str(tmp_path)]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "operations the effective spec does not have: list_kivra_things (se only)" in err
+
+
 def effective_spec_operation_ids() -> set[str]:
     return {
         op["operationId"]
