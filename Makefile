@@ -53,7 +53,7 @@ spec-update: $(STAMP)
 # What changed between two specs: make spec-diff OLD=old.yaml NEW=new.yaml
 spec-diff: $(STAMP)
 	@test -n "$(OLD)" -a -n "$(NEW)" || (echo "usage: make spec-diff OLD=old.yaml NEW=new.yaml" && exit 2)
-	$(PY) -m eaccounting.spec_diff "$(OLD)" "$(NEW)"
+	$(PY) -m eaccounting.cli.spec_diff "$(OLD)" "$(NEW)"
 
 # Which overlay actions still apply to another spec: make spec-check SPEC=path
 spec-check: $(STAMP)

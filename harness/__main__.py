@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from .cassettes import CASSETTES_DIR, MODES
-from .profiles import REGIONS
+from .profiles import REGIONS, ProfileError
 from .report import write_reports
 from .runner import Options, run
 from .targets import TARGETS, TargetError
@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         cassette_dir=args.cassette_dir,
     )
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     console = Console(stderr=True)
@@ -76,9 +77,11 @@ def main(argv: list[str] | None = None) -> int:
 
         try:
             matrix = run(options, progress=advance)
-        except TargetError as error:
-            console.print(f"[red]contract: {error}[/red]")
+        except (TargetError, ProfileError) as error:
+            console.print(f"[red]contract: {escape(str(error))}[/red]")
             return 2
+    for orphan in matrix.orphans_removed:
+        console.print(f"removed orphan cassette (no operation uses it): {orphan}")
     for path in write_reports(matrix, args.report_dir):
         console.print(f"report: {path}")
     for operation in matrix.uncovered():

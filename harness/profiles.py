@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,3 +56,24 @@ def load_profile(region: str) -> RegionProfile:
         gate_status=int(gate.get("status", 403)),
         gate_error_code=int(gate.get("error_code", 4009)),
     )
+
+
+class ProfileError(ValueError):
+    """A region profile names operations the effective spec does not have."""
+
+
+def check_profiles(profiles: Iterable[RegionProfile], operation_ids: Collection[str]) -> None:
+    """Refuse profiles whose gates name unknown operations (renamed or removed upstream): a
+    gate for an operation that no longer exists would silently check nothing."""
+    problems = []
+    for profile in profiles:
+        unknown = sorted(set(profile.unavailable) - set(operation_ids))
+        if unknown:
+            problems.append(
+                f"harness/regions/{profile.region}.toml [unavailable] names operations the "
+                f"effective spec does not have: {', '.join(unknown)}"
+            )
+    if problems:
+        raise ProfileError(
+            "; ".join(problems) + " (rename or remove them: see docs/harness.md, Region profiles)"
+        )

@@ -15,13 +15,22 @@ class Status(str, Enum):
     FAILED = "failed"
     UNAVAILABLE = "not available in region"
     NOT_EXERCISED = "not exercised"
+    # Answered only by the emulator's schema-shaped stub: the shapes conform, but no behaviour
+    # of the operation was checked, so it is not counted as passed.
+    STUB = "stub"
 
+
+STUB_NOTE = (
+    "The emulator answers these operations with a schema-shaped stub (no state, no business "
+    "rules): their responses conform to the spec, but nothing else was checked"
+)
 
 SYMBOL = {
     Status.PASSED: "✔",
     Status.FAILED: "✘",
     Status.UNAVAILABLE: "—",
     Status.NOT_EXERCISED: "·",
+    Status.STUB: "◌",
 }
 
 
@@ -43,6 +52,8 @@ class Matrix:
     scenarios: dict[tuple[str, str], Cell] = field(default_factory=dict)
     # Operations of the upstream spec that are not in the effective spec, with the reason.
     removed: dict[str, str] = field(default_factory=dict)
+    # Cassettes a record run deleted because no operation uses them (region/file).
+    orphans_removed: list[str] = field(default_factory=list)
 
     def cell(self, region: str, operation: str) -> Cell:
         return self.cells.get((region, operation), Cell(Status.NOT_EXERCISED, reason="not run"))
@@ -74,8 +85,11 @@ class Matrix:
         ]
 
     def closing_line(self) -> str:
-        skipped = self.counts()[Status.NOT_EXERCISED]
+        counts = self.counts()
         line = f"{self.passed} passed, {self.failed} failed"
+        if counts[Status.STUB]:
+            line += f", {counts[Status.STUB]} stub"
+        skipped = counts[Status.NOT_EXERCISED]
         return f"{line}, {skipped} skipped" if skipped else line
 
 
@@ -115,8 +129,16 @@ def to_markdown(matrix: Matrix) -> str:
         (r, o, c)
         for r in matrix.regions
         for o in matrix.operations
-        if (c := matrix.cell(r, o)).status is not Status.PASSED
+        if (c := matrix.cell(r, o)).status not in (Status.PASSED, Status.STUB)
     ]
+    stubs = [
+        o
+        for o in matrix.operations
+        if any(matrix.cell(r, o).status is Status.STUB for r in matrix.regions)
+    ]
+    if stubs:
+        lines += ["", "## Served by a schema stub", "", f"{STUB_NOTE}:", ""]
+        lines += [f"- `{op}`" for op in stubs]
     if notes:
         lines += ["", "## Details", ""]
         for region, op, cell in notes:
@@ -140,14 +162,14 @@ def to_junit(matrix: Matrix) -> str:
             name=f"contract.{region}",
             tests=str(len(cases)),
             failures=str(sum(c.status is Status.FAILED for _, c in cases)),
-            skipped=str(sum(c.status is Status.NOT_EXERCISED for _, c in cases)),
+            skipped=str(sum(c.status in (Status.NOT_EXERCISED, Status.STUB) for _, c in cases)),
         )
         for name, cell in cases:
             case = ET.SubElement(suite, "testcase", classname=f"contract.{region}", name=name)
             if cell.status is Status.FAILED:
                 failure = ET.SubElement(case, "failure", message=cell.failures[0][:500])
                 failure.text = "\n\n".join(cell.failures)
-            elif cell.status is Status.NOT_EXERCISED:
+            elif cell.status in (Status.NOT_EXERCISED, Status.STUB):
                 ET.SubElement(case, "skipped", message=cell.reason)
             elif cell.status is Status.UNAVAILABLE:
                 ET.SubElement(case, "system-out").text = f"region gate verified: {cell.reason}"
@@ -160,6 +182,7 @@ body{font:14px system-ui,sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 8px}
 td.passed{background:#d9f2d9}td.failed{background:#f7d4d4}
 td.unavailable{background:#e6e6e6}td.not-exercised{background:#fff8dc}
+td.stub{background:#eef3fb}
 code{font-size:13px}
 """
 _CLASS = {
@@ -167,6 +190,7 @@ _CLASS = {
     Status.FAILED: "failed",
     Status.UNAVAILABLE: "unavailable",
     Status.NOT_EXERCISED: "not-exercised",
+    Status.STUB: "stub",
 }
 
 

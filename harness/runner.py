@@ -14,12 +14,13 @@ from schemathesis import Case
 from schemathesis.core.failures import FailureGroup
 
 from eaccounting._spec import effective_spec
+from eaccounting.testing.regions import check_gates
 
 from . import scenarios
 from .calls import NEGATIVE_CHECKS, POSITIVE_CHECKS, describe, send, visma_error_problem
 from .cases import OperationCases, generate_cases, load_schema
 from .cassettes import CASSETTES_DIR, MissingInteraction, cassette_name, make_vcr
-from .profiles import RegionProfile, load_profile
+from .profiles import ProfileError, RegionProfile, check_profiles, load_profile
 from .report import Cell, Matrix, Status
 from .targets import Session, open_session
 
@@ -35,8 +36,26 @@ class Options:
     cassette_dir: Path = CASSETTES_DIR
 
 
-def check_operation(session: Session, cases: OperationCases, profile: RegionProfile) -> Cell:
-    """Send the operation's cases and judge the responses against the spec and the profile."""
+STUB_REASON = "served by the emulator's schema-shaped stub: shapes checked, no behaviour"
+
+
+def stub_operations(spec: Mapping[str, Any]) -> frozenset[str]:
+    """Operations the emulator answers only with a schema-shaped stub (no state, no rules)."""
+    from eaccounting.testing.handlers import resolve
+    from eaccounting.testing.spec import SpecIndex
+
+    index = SpecIndex(dict(spec))
+    return frozenset(i for i, op in index.operations.items() if resolve(op)[1] == "stub")
+
+
+def check_operation(
+    session: Session, cases: OperationCases, profile: RegionProfile, stub: bool = False
+) -> Cell:
+    """Send the operation's cases and judge the responses against the spec and the profile.
+
+    ``stub``: the target answers this operation with a schema-shaped stub, so a clean result
+    is reported as ``stub``, not as passed.
+    """
     cell = Cell(Status.PASSED)
     if not cases.positive:
         return Cell(Status.NOT_EXERCISED, reason="Schemathesis generated no case")
@@ -78,6 +97,8 @@ def check_operation(session: Session, cases: OperationCases, profile: RegionProf
             cell.failures.append(describe(case, response, error))
     if cell.failures:
         cell.status = Status.FAILED
+    elif stub:
+        cell.status, cell.reason = Status.STUB, STUB_REASON
     return cell
 
 
@@ -116,8 +137,15 @@ def run(
         operations=[c.operation_id for c in all_cases],
         removed=dict(spec.get("x-removed-operations", {})),
     )
-    for region in options.regions:
-        profile = load_profile(region)
+    stubs = stub_operations(spec) if options.target == "emulator" else frozenset()
+    profiles = {region: load_profile(region) for region in options.regions}
+    check_profiles(profiles.values(), matrix.operations)
+    if options.target == "emulator":  # replay too: its cassettes came from the emulator
+        try:
+            check_gates(matrix.operations)
+        except ValueError as error:
+            raise ProfileError(str(error)) from None
+    for region, profile in profiles.items():
         with open_session(options.target, options.mode, region) as session:
             recorder = (
                 make_vcr(options.mode, region, session.recorded_base, options.cassette_dir)
@@ -128,7 +156,8 @@ def run(
                 cassette = recorder.use_cassette(cassette_name(tag)) if recorder else nullcontext()
                 with cassette:
                     for cases in tag_cases:
-                        cell = check_operation(session, cases, profile)
+                        stub = cases.operation_id in stubs
+                        cell = check_operation(session, cases, profile, stub)
                         matrix.cells[(region, cases.operation_id)] = cell
                         if progress:
                             progress(region, cases.operation_id)
@@ -138,4 +167,19 @@ def run(
                     tag = _scenario_tag(options, region, session.run_tag)
                     for name, cell in scenarios.run_all(session, profile, spec, tag).items():
                         matrix.scenarios[(region, name)] = cell
+            if options.mode == "record":
+                expected = {cassette_name(tag) for tag in groups} | {"scenarios.yaml"}
+                removed = remove_orphan_cassettes(options.cassette_dir / region, expected)
+                matrix.orphans_removed += [f"{region}/{name}" for name in removed]
     return matrix
+
+
+def remove_orphan_cassettes(directory: Path, expected: set[str]) -> list[str]:
+    """Delete the cassettes of ``directory`` that no operation group uses any more (after a
+    tag rename or removal upstream, the old tag's cassette would linger unread)."""
+    removed = []
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name not in expected:
+            path.unlink()
+            removed.append(path.name)
+    return removed

@@ -179,13 +179,11 @@ def test_contract_finds_the_harness_of_the_checkout(monkeypatch: pytest.MonkeyPa
 
 
 def test_spec_diff_delegates_to_the_differ(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[list[str]] = []
-    fake = types.ModuleType("eaccounting.spec_diff")
-    fake.main = lambda argv=None: seen.append(list(argv or [])) or 3  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "eaccounting.spec_diff", fake)
-    import eaccounting
+    import eaccounting.cli.spec_diff as differ
 
-    monkeypatch.setattr(eaccounting, "spec_diff", fake, raising=False)
+    seen: list[list[str]] = []
+    fake = lambda argv=None: seen.append(list(argv or [])) or 3  # noqa: E731
+    monkeypatch.setattr(differ, "main", fake)
     result = cli("spec", "diff", "old.yaml", "new.yaml", "--json")
     assert result.exit_code == 3
     assert seen == [["old.yaml", "new.yaml", "--json"]]

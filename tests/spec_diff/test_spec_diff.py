@@ -1,4 +1,4 @@
-"""eaccounting.spec_diff: the §10 facts on the real specs, plus small synthetic cases.
+"""eaccounting.cli.spec_diff: the §10 facts on the real specs, plus small synthetic cases.
 
 The real-spec figures are the acceptance facts of ``../shared/reference/visma-api.md`` §10
 (2024-02 camelCase spec → 2026-02 spec). The specs are read from ``../shared/spec`` and never
@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-import eaccounting.spec_diff as spec_diff
-from eaccounting.spec_diff import SpecDiff, SpecDiffError, diff, load, main
+import eaccounting.cli.spec_diff.command as spec_diff_command
+from eaccounting.cli.spec_diff import SpecDiff, SpecDiffError, diff, load, main
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_SPEC = REPO.parent / "shared" / "spec"
@@ -261,10 +261,47 @@ def test_breaking_changes_and_rendering(real: SpecDiff) -> None:
     assert "BREAKING 2,281 properties renamed by a first-letter case flip" in text
     assert "BREAKING property renamed: CustomerApi.name → Name" not in text
     assert "BREAKING property renamed: CustomerApi.name → Name" in real.render(full=True)
-    assert "  path added: /allocationperiods/deleted\n" in text
+    assert "  path added: /allocationperiods/deleted (no operations)\n" in text
+    # Case flips mostly keep Python names (the generator snake-cases both spellings), except
+    # a digit after a capital: address1 → address1, but Address1 → address_1.
+    assert "2,281 properties renamed by a first-letter case flip" in text
+    assert "2,269 keep their Python names, the 12 below do not; --full lists them" in text
+    assert "BREAKING property renamed: SupplierApi.address1 → Address1\n" in text
+    assert (
+        "      public names: eaccounting_api.models.SupplierApi.address1 → "
+        "eaccounting_api.models.SupplierApi.address_1; "
+        "client.suppliers results: .address1 → .address_1\n"
+    ) in text
+    assert "      public names: eaccounting_api.models.CustomerApi.gln unchanged\n" in text
+    assert "      public names: eaccounting_api.models.HttpContext removed\n" in text
     data = real.as_dict()
     json.dumps(data)  # JSON-ready
     assert data["counts"]["breaking"] == len(data["breaking"]) == 2399
+
+
+@needs_specs
+def test_no_tag_server_or_security_changes_and_8_new_empty_paths(real: SpecDiff) -> None:
+    assert (real.tags_added, real.tags_removed, real.tags_renamed) == ([], [], [])
+    assert real.operations_retagged == [] and real.surface_changes == []
+    assert real.paths_gained == []
+    # §9b defect 3: 78 → 86 empty path items; the 8 new ones are Kivra, Amili and one list.
+    assert real.paths_added_empty == [
+        "/allocationperiods/deleted",
+        "/company/kivra/register",
+        "/company/kivra/status",
+        "/customers/kivra/lookup",
+        "/integrations/amili/cases/{customerInvoiceId}",
+        "/integrations/amili/onboarding",
+        "/integrations/amili/onboarding/status",
+        "/integrations/amili/url",
+    ]
+    # Neither spec has operationIds: names are the generator's fallback (method + path).
+    [options] = [c for c in real.breaking if c.category == "parameters"]
+    assert options.names == (
+        "client.api.supplier_invoices.post_supplierinvoices_transactionalcosts(options=) removed",
+        "eaccounting_api.api.supplier_invoices.post_supplierinvoices_transactionalcosts"
+        "(options=) removed",
+    )
 
 
 @needs_specs
@@ -273,7 +310,7 @@ def test_main_on_real_specs(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(spec_diff, "load", lambda source: docs[Path(source)])
+    monkeypatch.setattr(spec_diff_command, "load", lambda source: docs[Path(source)])
     assert main([str(OLD_SPEC), str(NEW_SPEC)]) == 0
     out = capsys.readouterr().out
     assert "newly required" in out and "BREAKING" in out
@@ -586,7 +623,7 @@ def test_runnable_as_module(tmp_path: Path) -> None:
     spec = tmp_path / "s.json"
     spec.write_text(json.dumps(_spec(paths={"/a": {"get": _op()}})), "utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "eaccounting.spec_diff", str(spec), str(spec)],
+        [sys.executable, "-m", "eaccounting.cli.spec_diff", str(spec), str(spec)],
         capture_output=True,
         text=True,
         check=False,

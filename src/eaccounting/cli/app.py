@@ -876,13 +876,8 @@ def spec_diff(
 
     Example: eaccounting spec diff generated/upstream.yaml ~/Downloads/eaccounting-v2.yaml
     """
-    try:
-        from eaccounting import spec_diff as differ  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        fail("this version of visma-eaccounting has no spec differ (eaccounting.spec_diff)")
-    main = getattr(differ, "main", None)
-    if not callable(main):
-        fail("eaccounting.spec_diff has no main()")
+    from .spec_diff import main
+
     raise typer.Exit(int(main([old, new, *ctx.args]) or 0))
 
 

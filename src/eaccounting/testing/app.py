@@ -24,7 +24,8 @@ from .faults import Faults
 from .handlers import Binary, Handler, not_implemented, resolve
 from .identity import IdentityServer, OAuthError
 from .ratelimit import LIMIT, QuotaTracker
-from .regions import GATED, Region
+from .regions import GATED, Region, check_gates
+from .schema import Conformer
 from .spec import Operation, SpecIndex
 
 JSON = "application/json;charset=UTF-8"
@@ -64,7 +65,9 @@ class EmulatorCore:
         self.client_secret = client_secret
         self.origin = origin
         self.region = region
+        check_gates(index.operations)
         self.index = index
+        self.conformer = Conformer(index.schemas)
         self.clock = clock
         self.seed = seed
         self.faults = faults
@@ -210,7 +213,7 @@ class EmulatorCore:
             return Reply(status, b"", None)
         if isinstance(payload, Binary):
             return Reply(status, payload.content, payload.content_type)
-        return Reply(status, _dumps(payload))
+        return Reply(status, _dumps(self.conformer.conform(op.response_schema, payload)))
 
     # -- identity and files ---------------------------------------------------------------
     def _identity(

@@ -318,7 +318,7 @@ class Company:
                 "CurrencyCode": r.currency,
                 "TermsOfPaymentId": first_terms,
                 "AccountNumberDigits": 4,
-                "AccountingLockedTo": f"{year - 1}-01-01T00:00:00Z",
+                "AccountingLockedTo": f"{year - 1}-01-01",  # shaped to the spec's format
                 "ProductVariant": 1,
                 "ActivatedModules": [],
                 "Email": f"info@emulator.{r.code}",

@@ -405,9 +405,14 @@ def update_accounting_lock(c: Company, r: Request) -> tuple[int, Any]:
     else:
         following = date(int(year) + int(month) // 12, int(month) % 12 + 1, 1)
         last = date.fromordinal(following.toordinal() - 1)
-        locked_to = f"{last.isoformat()}T00:00:00Z"
-    c.settings.update(
-        AccountingLockedTo=locked_to,
-        AccountingLockInterval=int(data.get("AccountingLockInterval") or 0),
+        locked_to = last.isoformat()
+    # Reshaped so the lock date takes the form the spec gives AccountingLockedTo.
+    c.settings = c.shape(
+        "CompanySettingsApi",
+        {
+            **c.settings,
+            "AccountingLockedTo": locked_to,
+            "AccountingLockInterval": int(data.get("AccountingLockInterval") or 0),
+        },
     )
     return 200, c.settings

@@ -6,6 +6,7 @@ date (2026-01-15).
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -266,6 +267,20 @@ COUNTRIES: tuple[tuple[str, str, bool], ...] = (
     ("GB", "United Kingdom", False),
     ("US", "United States", False),
 )
+
+
+def check_gates(
+    operation_ids: Collection[str], gated: Mapping[str, frozenset[str]] = GATED
+) -> None:
+    """Refuse region gates naming operations the spec does not have (renamed or removed
+    upstream): such a gate would silently gate nothing."""
+    unknown = sorted(set(gated) - set(operation_ids))
+    if unknown:
+        listed = ", ".join(f"{op} ({'/'.join(sorted(gated[op]))} only)" for op in unknown)
+        raise ValueError(
+            "the emulator's region gates (eaccounting.testing.regions, Region.only) name "
+            f"operations the effective spec does not have: {listed}"
+        )
 
 
 def get_region(code: str) -> Region:

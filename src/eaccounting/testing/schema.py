@@ -71,7 +71,22 @@ def types_of(schema: Schema) -> tuple[str, ...]:
 
 
 def nullable(schema: Schema) -> bool:
-    return "null" in types_of(schema)
+    """3.1 ``type: [T, "null"]``, or 3.0 ``nullable: true`` should a spec still carry it."""
+    return "null" in types_of(schema) or schema.get("nullable") is True
+
+
+def conform_format(value: str, fmt: str | None) -> str:
+    """A date or timestamp written in the form the spec declares for the field.
+
+    Handlers and seed data write days and moments as they come; the spec decides whether the
+    field is a ``date`` (yyyy-MM-dd) or a ``date-time`` (midnight UTC for a bare day), so a
+    format change upstream changes what the emulator sends without touching its code.
+    """
+    if fmt == "date" and len(value) > 10 and _DATE_RE.match(value):
+        return value[:10]
+    if fmt == "date-time" and len(value) == 10 and _DATE_RE.match(value):
+        return f"{value}T00:00:00Z"
+    return value
 
 
 def main_type(schema: Schema) -> str | None:
@@ -79,6 +94,79 @@ def main_type(schema: Schema) -> str | None:
         if t != "null":
             return t
     return "object" if "properties" in schema else None
+
+
+_TEMPORAL = ("date", "date-time")
+Plan = dict[str, tuple[str, Any]]
+
+
+class Conformer:
+    """Rewrites every date and timestamp of a response into the form its schema declares.
+
+    Handlers set some dates after shaping (payment dates, due dates, lock dates); this last
+    pass makes what the emulator sends follow the spec's ``format`` wherever it was written.
+    Plans (which properties hold dates, directly or nested) are built once per schema.
+    """
+
+    def __init__(self, schemas: Schemas) -> None:
+        self.schemas = schemas
+        self._plans: dict[int, Plan | None] = {}
+
+    def plan(self, schema: Schema, depth: int = 0) -> Plan | None:
+        schema = self.schemas.resolve(schema)
+        key = id(schema)
+        if key in self._plans:
+            return self._plans[key]
+        self._plans[key] = None  # a recursive schema ends here
+        if depth > 8:
+            return None
+        plan: Plan = {}
+        for name, prop in self.schemas.properties(schema).items():
+            t = main_type(prop)
+            if t == "string" and prop.get("format") in _TEMPORAL:
+                plan[name] = ("value", prop["format"])
+            elif t == "object" and self.plan(prop, depth + 1):
+                plan[name] = ("object", prop)
+            elif t == "array":
+                items = self.schemas.resolve(prop.get("items", {}))
+                if main_type(items) == "string" and items.get("format") in _TEMPORAL:
+                    plan[name] = ("values", items["format"])
+                elif main_type(items) == "object" and self.plan(items, depth + 1):
+                    plan[name] = ("objects", items)
+        self._plans[key] = plan or None
+        return self._plans[key]
+
+    def conform(self, schema: Schema | None, payload: Any) -> Any:
+        """``payload`` with its dates in the declared form (changed in place where needed)."""
+        if schema is None:
+            return payload
+        schema = self.schemas.resolve(schema)
+        if isinstance(payload, list) and main_type(schema) == "array":
+            items = self.schemas.resolve(schema.get("items", {}))
+            for item in payload:
+                self.conform(items, item)
+            return payload
+        if not isinstance(payload, dict):
+            return payload
+        plan = self.plan(schema)
+        if not plan:
+            return payload
+        for name, (kind, detail) in plan.items():
+            value = payload.get(name)
+            if value is None:
+                continue
+            if kind == "value" and isinstance(value, str):
+                payload[name] = conform_format(value, detail)
+            elif kind == "values" and isinstance(value, list):
+                payload[name] = [
+                    conform_format(v, detail) if isinstance(v, str) else v for v in value
+                ]
+            elif kind == "object":
+                self.conform(detail, value)
+            elif kind == "objects" and isinstance(value, list):
+                for item in value:
+                    self.conform(detail, item)
+        return payload
 
 
 class Shaper:
@@ -133,6 +221,8 @@ class Shaper:
                 out[name] = self.default(prop, depth)
             elif t == "object" and isinstance(value, dict):
                 out[name] = self.shape(prop, value, depth + 1)
+            elif t == "string" and isinstance(value, str):
+                out[name] = conform_format(value, prop.get("format"))
             elif t == "array" and isinstance(value, list):
                 items = self.schemas.resolve(prop.get("items", {}))
                 if main_type(items) == "object":
