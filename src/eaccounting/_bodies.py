@@ -21,14 +21,17 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from .._logging import logger
-from ..errors import ValidationError
-from ..odata import Filter, OrderBy
-from ..odata import orderby as _orderby
-from ..odata import select as _select
-from . import _rules
+from . import _write_rules as _rules
+from ._logging import logger
+from .errors import ValidationError
+from .odata import Filter, OrderBy
+from .odata import orderby as _orderby
+from .odata import select as _select
 
 __all__ = [
+    "account_number",
+    "bank_params",
+    "check_date",
     "check_guid",
     "list_params",
     "merge_changes",
@@ -115,6 +118,24 @@ def check_date(value: object, name: str) -> str:
     raise ValidationError(
         f"{name}={value!r} is not a date (expected yyyy-MM-dd, e.g. '2026-01-31')", field=name
     )
+
+
+def account_number(value: Any) -> str:
+    """An account number as it goes in a path (digits only), else a ValidationError."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).isdigit():
+        raise ValidationError(
+            f"account_number={value!r} must be a positive integer (e.g. 1930)",
+            field="account_number",
+        )
+    return str(value)
+
+
+def bank_params(from_date: Any, to_date: Any) -> dict[str, Any]:
+    """The date range of a bank-transaction listing."""
+    return {
+        "fromDate": None if from_date is None else check_date(from_date, "from_date"),
+        "toDate": None if to_date is None else check_date(to_date, "to_date"),
+    }
 
 
 def _json_value(value: Any) -> Any:
