@@ -133,8 +133,8 @@ def _ruff(args: list[str], text: str, name: str) -> str:
 
 
 def _format(text: str, name: str) -> str:
-    # The rewrite leaves imports unused (Awaitable) or out of order, and `for x in y: yield x`.
-    fixes = ["check", "--fix", "--unsafe-fixes", "--quiet", "--select", "F401,I001,UP028"]
+    # The rewrite leaves imports unused (Awaitable), names out of order, `for x in y: yield x`.
+    fixes = ["check", "--fix", "--unsafe-fixes", "--quiet", "--select", "F401,I001,UP028,RUF022"]
     text = _ruff(fixes, text, name)
     return _ruff(["format", "--quiet"], text, name)
 
