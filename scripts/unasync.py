@@ -123,7 +123,9 @@ def unasync_source(text: str, name: str) -> str:
 
 def _ruff(args: list[str], text: str, name: str) -> str:
     ruff = Path(sys.executable).parent / "ruff"
-    command = [str(ruff), *args, "--stdin-filename", str(TARGET / name), "-"]
+    # Formatted as if in place (the project's ruff settings), wherever TARGET points.
+    as_if = ROOT / "src" / "eaccounting" / "_sync" / name
+    command = [str(ruff), *args, "--stdin-filename", str(as_if), "-"]
     result = subprocess.run(
         command, input=text, capture_output=True, text=True, check=False, cwd=ROOT
     )
@@ -146,6 +148,10 @@ def expected() -> dict[Path, str]:
     return out
 
 
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def main(argv: list[str]) -> int:
     check = "--check" in argv
     wanted = expected()
@@ -153,7 +159,7 @@ def main(argv: list[str]) -> int:
     drift = [p for p, text in wanted.items() if not p.exists() or p.read_text() != text]
     if check:
         for path in drift + stale:
-            print(f"unasync: {path.relative_to(ROOT)} differs from what {SOURCE.name}/ derives")
+            print(f"unasync: {_shown(path)} differs from what {SOURCE.name}/ derives")
         if drift or stale:
             print("unasync: run `make unasync` and commit the result")
             return 1
@@ -164,7 +170,7 @@ def main(argv: list[str]) -> int:
         path.unlink()
     for path in drift:
         path.write_text(wanted[path])
-        print(f"unasync: wrote {path.relative_to(ROOT)}")
+        print(f"unasync: wrote {_shown(path)}")
     return 0
 
 
