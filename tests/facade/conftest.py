@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -15,6 +15,7 @@ import eaccounting
 from eaccounting import AsyncClient, Client, MemoryTokenStore, Token
 
 from . import twins
+from .twins import flavour  # noqa: F401 (the fixture)
 
 ORIGIN = "https://visma.test"
 BASE = f"{ORIGIN}/v2"
@@ -82,16 +83,15 @@ def make_client(
     handler: Callable[[httpx.Request], httpx.Response], **kwargs: Any
 ) -> tuple[Client, Sleeps]:
     """A Client, or under the ``flavour`` fixture's async run an AsyncClient driven blocking."""
-    flavour = twins.current()
-    if flavour is not None and flavour.is_async:
-        assert flavour.loop is not None
+    running = twins.current()
+    if running is not None and running.loop is not None:
         sleep = kwargs.pop("sleep", None)
         if sleep is not None and not inspect.iscoroutinefunction(sleep):
             kwargs["sleep"] = _async_sleep(sleep)
         client, sleeps = make_async_client(handler, **kwargs)
         if sleep is not None and hasattr(sleep, "calls"):
             sleeps = sleep
-        return twins.blocking(client, flavour.loop), sleeps
+        return twins.blocking(client, running.loop), sleeps
     sleeps = Sleeps()
     options: dict[str, Any] = {
         "base_url": BASE,
@@ -124,16 +124,6 @@ def _async_sleep(sleep: Callable[[float], None]) -> Callable[[float], Any]:
         sleep(seconds)
 
     return asleep
-
-
-@pytest.fixture(params=["sync", "async"])
-def flavour(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Run the test with the sync client, then with the async one (see ``twins``)."""
-    twins.push(twins.Flavour(request.param))
-    try:
-        yield request.param
-    finally:
-        twins.pop()
 
 
 @pytest.fixture

@@ -13,7 +13,9 @@ import inspect
 from collections.abc import Callable, Iterator
 from typing import Any
 
-__all__ = ["Blocking", "Flavour", "blocking", "current", "either", "unwrap"]
+import pytest
+
+__all__ = ["Blocking", "Flavour", "blocking", "current", "either", "flavour", "unwrap"]
 
 
 class Flavour:
@@ -45,6 +47,16 @@ def push(flavour: Flavour) -> None:
 
 def pop() -> None:
     _current.pop().close()
+
+
+@pytest.fixture(params=["sync", "async"])
+def flavour(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Run the test with the sync client, then with the async one."""
+    push(Flavour(request.param))
+    try:
+        yield request.param
+    finally:
+        pop()
 
 
 def _drives(value: Any) -> bool:
