@@ -18,7 +18,10 @@ T = TypeVar("T")
 
 
 class _Listable(Protocol[T]):
-    modified_field: Any
+    """What changed-since needs of a resource facade (``client.customers`` and the like)."""
+
+    @property
+    def modified_field(self) -> str | None: ...
 
     def iterate(
         self,
