@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import importlib
+import math
 import re
 import uuid
 from collections.abc import Mapping
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -152,10 +154,7 @@ def _json_value(value: Any) -> Any:
         return [_json_value(v) for v in value]
     if hasattr(value, "to_dict") and callable(value.to_dict):
         return value.to_dict()
-    from decimal import Decimal
-
-    if isinstance(value, Decimal):
-        return float(value)
+    # Decimal stays Decimal: the request body is encoded with every digit (``_json_wire``).
     return value
 
 
@@ -216,6 +215,7 @@ def prepare_body(body: dict[str, Any], schema: str, *, path: str = "") -> dict[s
             continue
         name = f"{path}{key}"
         if value is not None:
+            _check_finite(value, name)
             _check_type(value, types.get(norm), name)
             limit = max_length.get(norm)
             if limit is not None and isinstance(value, str) and len(value) > limit:
@@ -251,11 +251,27 @@ def prepare_body(body: dict[str, Any], schema: str, *, path: str = "") -> dict[s
 _PYTHON_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
     "integer": (int,),
-    "number": (int, float),
+    "number": (int, float, Decimal),
     "boolean": (bool,),
     "array": (list,),
     "object": (dict,),
 }
+
+
+def _check_finite(value: Any, name: str) -> None:
+    """NaN and infinities have no JSON form: refuse them here, naming the field."""
+    if isinstance(value, Decimal):
+        finite = value.is_finite()
+    elif isinstance(value, float):
+        finite = math.isfinite(value)
+    else:
+        return
+    if not finite:
+        raise ValidationError(
+            f"{name}={value!r} is not a finite number; the API accepts numbers only "
+            "(amounts and quantities as Decimal or float)",
+            field=name,
+        )
 
 
 def _check_type(value: Any, expected: str | None, name: str) -> None:
@@ -264,7 +280,7 @@ def _check_type(value: Any, expected: str | None, name: str) -> None:
         return
     allowed = _PYTHON_TYPES[expected]
     ok = isinstance(value, allowed) and not (isinstance(value, bool) and bool not in allowed)
-    if expected == "integer" and isinstance(value, float) and value.is_integer():
+    if expected == "integer" and isinstance(value, (float, Decimal)) and value == int(value):
         ok = True  # 3.0 is an integer in JSON
     if not ok:
         shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."

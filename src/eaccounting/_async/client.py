@@ -20,6 +20,7 @@ from .._config import (
     identity,
     json_body,
 )
+from .._json_wire import dumps as dumps_json
 from .._pages import MAX_PAGE_SIZE, Page, parse_page
 from ..api import ApiNamespace, make_generated_client
 from ..auth import DEFAULT_SCOPES
@@ -179,10 +180,14 @@ class AsyncClient(BaseClient, AsyncResources):
     ) -> httpx.Response:
         """Send a request to ``path`` (relative to the API base) and return the raw response.
 
-        Raises the typed :class:`~eaccounting.errors.APIError` subclass for error statuses.
+        ``json`` is encoded with every digit of a ``Decimal``. Raises the typed
+        :class:`~eaccounting.errors.APIError` subclass for error statuses.
         """
+        if json is not None and content is None:
+            content = dumps_json(json)
+            headers = {"Content-Type": "application/json", **(headers or {})}
         return await self._http.request(
-            method, path, params=clean_params(params), json=json, content=content, headers=headers
+            method, path, params=clean_params(params), content=content, headers=headers
         )
 
     async def get_json(self, path: str, *, params: Mapping[str, Any] | None = None) -> Any:
