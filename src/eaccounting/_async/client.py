@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio  # unasync: remove
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
@@ -29,6 +29,9 @@ from ..retries import RetryPolicy
 from ..tokens import Token, TokenStore
 from .paging import AsyncPager
 from .resources import AsyncResources
+
+if TYPE_CHECKING:
+    from .mixins import AsyncRequester
 from .transport import AsyncPipelineTransport
 
 __all__ = ["AsyncClient"]
@@ -235,3 +238,10 @@ class AsyncClient(BaseClient, AsyncResources):
         if self._api is None:
             self._api = ApiNamespace(lambda: self.api_client, is_async=True)
         return self._api
+
+
+if TYPE_CHECKING:
+
+    def _is_a_requester(client: AsyncClient) -> AsyncRequester:
+        """mypy checks here that the client is what its facades expect of it."""
+        return client

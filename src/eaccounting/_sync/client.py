@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
@@ -30,6 +30,9 @@ from ..retries import RetryPolicy
 from ..tokens import Token, TokenStore
 from .paging import SyncPager
 from .resources import SyncResources
+
+if TYPE_CHECKING:
+    from .mixins import SyncRequester
 from .transport import PipelineTransport
 
 __all__ = ["Client"]
@@ -234,3 +237,10 @@ class Client(BaseClient, SyncResources):
         if self._api is None:
             self._api = ApiNamespace(lambda: self.api_client, is_async=False)
         return self._api
+
+
+if TYPE_CHECKING:
+
+    def _is_a_requester(client: Client) -> SyncRequester:
+        """mypy checks here that the client is what its facades expect of it."""
+        return client
