@@ -29,10 +29,10 @@ from ..retries import RetryPolicy
 from ..tokens import Token, TokenStore
 from .paging import AsyncPager
 from .resources import AsyncResources
+from .transport import AsyncPipelineTransport
 
 if TYPE_CHECKING:
     from .mixins import AsyncRequester
-from .transport import AsyncPipelineTransport
 
 __all__ = ["AsyncClient"]
 
@@ -40,13 +40,13 @@ T = TypeVar("T")
 
 
 class AsyncClient(BaseClient, AsyncResources):
-    """An asynchronous client for the Visma eAccounting API v2.
+    """The Visma eAccounting API v2 client, asynchronous.
 
     Auth: pass ``access_token`` for a static bearer token, or ``client_id``/``client_secret``
     with a ``token_store`` for managed OAuth2 (proactive refresh, single-flight rotation).
     Every request — facade resources, :meth:`request`, and generated operations through
     :attr:`api` — runs through one pipeline: auth, 600/min per-path limiter, retries, typed
-    errors, and logging. ``Client`` and ``AsyncClient`` take the same arguments.
+    errors, and logging. The sync and the async client take the same arguments.
     """
 
     def __init__(

@@ -30,10 +30,10 @@ from ..retries import RetryPolicy
 from ..tokens import Token, TokenStore
 from .paging import SyncPager
 from .resources import SyncResources
+from .transport import PipelineTransport
 
 if TYPE_CHECKING:
     from .mixins import SyncRequester
-from .transport import PipelineTransport
 
 __all__ = ["Client"]
 
@@ -41,13 +41,13 @@ T = TypeVar("T")
 
 
 class Client(BaseClient, SyncResources):
-    """An synchronous client for the Visma eAccounting API v2.
+    """The Visma eAccounting API v2 client, synchronous.
 
     Auth: pass ``access_token`` for a static bearer token, or ``client_id``/``client_secret``
     with a ``token_store`` for managed OAuth2 (proactive refresh, single-flight rotation).
     Every request — facade resources, :meth:`request`, and generated operations through
     :attr:`api` — runs through one pipeline: auth, 600/min per-path limiter, retries, typed
-    errors, and logging. ``Client`` and ``Client`` take the same arguments.
+    errors, and logging. The sync and the async client take the same arguments.
     """
 
     def __init__(
