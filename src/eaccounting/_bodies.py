@@ -38,6 +38,7 @@ __all__ = [
     "list_params",
     "merge_changes",
     "model_class",
+    "optional_body",
     "parse_model",
     "prepare_body",
     "rules_for",
@@ -156,6 +157,11 @@ def _json_value(value: Any) -> Any:
         return value.to_dict()
     # Decimal stays Decimal: the request body is encoded with every digit (``_json_wire``).
     return value
+
+
+def optional_body(body: Any) -> dict[str, Any]:
+    """The body of an action whose body is optional (``{}`` when None)."""
+    return {} if body is None else to_json_object(body, "body")
 
 
 def to_json_object(value: Any, what: str) -> dict[str, Any]:

@@ -109,6 +109,12 @@ class AsyncResource(Generic[M]):
         """Send through the client and decode the JSON body (None when empty)."""
         return json_body(await self._client.request(method, path, **options))
 
+    async def _action(self, method: str, id: Any, action: str, model: str, **options: Any) -> Any:
+        """``method {path}/{id}/{action}``, the answer parsed as the generated ``model``."""
+        return parse_model(
+            model, await self._call(method, f"{self._item_path(id)}/{action}", **options)
+        )
+
 
 class AsyncList(AsyncResource[M]):
     async def list(

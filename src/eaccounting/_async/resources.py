@@ -20,11 +20,10 @@ from .._bodies import (
     bank_params,
     check_date,
     check_guid,
-    parse_model,
+    optional_body,
     prepare_body,
     to_json_object,
 )
-from .._config import json_body as _json
 from .._pages import Page, validate_page
 from ..errors import ValidationError
 from .mixins import (
@@ -165,8 +164,7 @@ class AsyncCustomerInvoices(
 
     async def pdf_url(self, invoice_id: Any) -> InvoiceUrlApi:
         """A temporary URL to the invoice PDF (``GET /customerinvoices/{id}/pdf``)."""
-        response = await self._client.request("GET", f"{self._item_path(invoice_id)}/pdf")
-        result: InvoiceUrlApi = parse_model("InvoiceUrlApi", _json(response))
+        result: InvoiceUrlApi = await self._action("GET", invoice_id, "pdf", "InvoiceUrlApi")
         return result
 
     async def pdf(self, invoice_id: Any) -> bytes:
@@ -185,10 +183,9 @@ class AsyncCustomerInvoices(
     async def create_payment(self, invoice_id: Any, body: Any) -> InvoicePaymentApi:
         """Register a payment on the invoice."""
         payload = prepare_body(to_json_object(body, "body"), "InvoicePaymentApi")
-        response = await self._client.request(
-            "POST", f"{self._item_path(invoice_id)}/payments", json=payload
+        result: InvoicePaymentApi = await self._action(
+            "POST", invoice_id, "payments", "InvoicePaymentApi", json=payload
         )
-        result: InvoicePaymentApi = parse_model("InvoicePaymentApi", _json(response))
         return result
 
 
@@ -216,11 +213,10 @@ class AsyncCustomerInvoiceDrafts(
         self, draft_id: Any, body: Any = None, *, params: Mapping[str, Any] | None = None
     ) -> CustomerInvoiceApi:
         """Convert the draft into a customer invoice."""
-        payload = {} if body is None else to_json_object(body, "body")
-        response = await self._client.request(
-            "POST", f"{self._item_path(draft_id)}/convert", json=payload, params=params
+        payload = optional_body(body)
+        result: CustomerInvoiceApi = await self._action(
+            "POST", draft_id, "convert", "CustomerInvoiceApi", json=payload, params=params
         )
-        result: CustomerInvoiceApi = parse_model("CustomerInvoiceApi", _json(response))
         return result
 
 
@@ -239,10 +235,9 @@ class AsyncSupplierInvoices(
     async def create_payment(self, invoice_id: Any, body: Any) -> InvoicePaymentApi:
         """Register a payment on the supplier invoice."""
         payload = prepare_body(to_json_object(body, "body"), "InvoicePaymentApi")
-        response = await self._client.request(
-            "POST", f"{self._item_path(invoice_id)}/payments", json=payload
+        result: InvoicePaymentApi = await self._action(
+            "POST", invoice_id, "payments", "InvoicePaymentApi", json=payload
         )
-        result: InvoicePaymentApi = parse_model("InvoicePaymentApi", _json(response))
         return result
 
 
@@ -262,8 +257,9 @@ class AsyncSupplierInvoiceDrafts(
 
     async def convert(self, draft_id: Any) -> SupplierInvoiceApi:
         """Convert the draft into a supplier invoice."""
-        response = await self._client.request("POST", f"{self._item_path(draft_id)}/convert")
-        result: SupplierInvoiceApi = parse_model("SupplierInvoiceApi", _json(response))
+        result: SupplierInvoiceApi = await self._action(
+            "POST", draft_id, "convert", "SupplierInvoiceApi"
+        )
         return result
 
 
@@ -279,7 +275,7 @@ class AsyncVouchers(AsyncList["VoucherApi"], AsyncCreate["VoucherApi"]):
         """``GET /vouchers/{fiscalyearId}/{voucherId}``."""
         path = f"{self.path}/{check_guid(fiscal_year_id, 'fiscal_year_id')}/"
         path += check_guid(voucher_id, "voucher_id")
-        return self._parse(_json(await self._client.request("GET", path)))
+        return self._parse(await self._call("GET", path))
 
     def iterate_fiscal_year(
         self, fiscal_year_id: Any, *, page_size: int = 50, prefetch: int = 0
@@ -307,10 +303,7 @@ class AsyncVoucherDrafts(
 
     async def convert(self, voucher_draft_id: Any) -> VoucherApi:
         """Convert the draft into a voucher."""
-        response = await self._client.request(
-            "POST", f"{self._item_path(voucher_draft_id)}/convert"
-        )
-        result: VoucherApi = parse_model("VoucherApi", _json(response))
+        result: VoucherApi = await self._action("POST", voucher_draft_id, "convert", "VoucherApi")
         return result
 
 
@@ -329,16 +322,16 @@ class AsyncAccounts(AsyncList["AccountApi"], AsyncCreate["AccountApi"]):
     async def get(self, fiscal_year_id: Any, account_number: int | str) -> AccountApi:
         """``GET /accounts/{fiscalyearId}/{accountNumber}``."""
         path = self._account_path(fiscal_year_id, account_number)
-        return self._parse(_json(await self._client.request("GET", path)))
+        return self._parse(await self._call("GET", path))
 
     async def update(
         self, fiscal_year_id: Any, account_number: int | str, changes: Any = None, **fields: Any
     ) -> AccountApi:
         """Safe update of one account (read-modify-write)."""
         path = self._account_path(fiscal_year_id, account_number)
-        current = _json(await self._client.request("GET", path))
+        current = await self._call("GET", path)
         payload = self._update_body(current or {}, changes, fields)
-        return self._parse(_json(await self._client.request("PUT", path, json=payload)))
+        return self._parse(await self._call("PUT", path, json=payload))
 
     def iterate_fiscal_year(
         self, fiscal_year_id: Any, *, page_size: int = 50, prefetch: int = 0
@@ -376,7 +369,7 @@ class AsyncAccountBalances(AsyncResource["AccountBalanceApi"]):
     async def get(self, account_number: int | str, date: Any) -> AccountBalanceApi:
         """The balance of one account on ``date``."""
         path = f"{self.path}/{_account_number(account_number)}/{check_date(date, 'date')}"
-        return self._parse(_json(await self._client.request("GET", path)))
+        return self._parse(await self._call("GET", path))
 
 
 class AsyncFiscalYears(
@@ -447,7 +440,7 @@ class AsyncCostCenters(AsyncList["CostCenterApi"]):
             )
         payload = self._update_body(current, changes, fields)
         path = f"{self.path}/{wanted}"
-        return self._parse(_json(await self._client.request("PUT", path, json=payload)))
+        return self._parse(await self._call("PUT", path, json=payload))
 
 
 class AsyncCostCenterItems(
@@ -478,11 +471,10 @@ class AsyncOrders(
 
     async def convert_to_invoice(self, order_id: Any, body: Any = None) -> CustomerInvoiceApi:
         """Convert the order into a customer invoice."""
-        payload = {} if body is None else to_json_object(body, "body")
-        response = await self._client.request(
-            "POST", f"{self._item_path(order_id)}/convert", json=payload
+        payload = optional_body(body)
+        result: CustomerInvoiceApi = await self._action(
+            "POST", order_id, "convert", "CustomerInvoiceApi", json=payload
         )
-        result: CustomerInvoiceApi = parse_model("CustomerInvoiceApi", _json(response))
         return result
 
 
@@ -502,20 +494,18 @@ class AsyncQuotes(
 
     async def convert_to_order(self, quote_id: Any, body: Any = None) -> OrderApi:
         """Convert the quote into an order."""
-        payload = {} if body is None else to_json_object(body, "body")
-        response = await self._client.request(
-            "POST", f"{self._item_path(quote_id)}/converttoorder", json=payload
+        payload = optional_body(body)
+        result: OrderApi = await self._action(
+            "POST", quote_id, "converttoorder", "OrderApi", json=payload
         )
-        result: OrderApi = parse_model("OrderApi", _json(response))
         return result
 
     async def convert_to_invoice(self, quote_id: Any, body: Any = None) -> CustomerInvoiceApi:
         """Convert the quote into a customer invoice."""
-        payload = {} if body is None else to_json_object(body, "body")
-        response = await self._client.request(
-            "POST", f"{self._item_path(quote_id)}/converttocustomerinvoice", json=payload
+        payload = optional_body(body)
+        result: CustomerInvoiceApi = await self._action(
+            "POST", quote_id, "converttocustomerinvoice", "CustomerInvoiceApi", json=payload
         )
-        result: CustomerInvoiceApi = parse_model("CustomerInvoiceApi", _json(response))
         return result
 
 
@@ -580,7 +570,7 @@ class AsyncBankTransactions(AsyncResource["BankTransactionApi"]):
         """One transaction."""
         path = f"{self.path}/{check_guid(bank_account_id, 'bank_account_id')}/"
         path += check_guid(bank_transaction_id, "bank_transaction_id")
-        return self._parse(_json(await self._client.request("GET", path)))
+        return self._parse(await self._call("GET", path))
 
 
 class AsyncCustomerLedgerItems(
@@ -612,8 +602,7 @@ class AsyncInvoicePayments(AsyncResource["InvoicePaymentApi"]):
 
     async def _post(self, base: str, body: Any) -> InvoicePaymentApi:
         payload = prepare_body(to_json_object(body, "body"), self.model)
-        response = await self._client.request("POST", f"{base}/payments", json=payload)
-        return self._parse(_json(response))
+        return self._parse(await self._call("POST", f"{base}/payments", json=payload))
 
 
 class AsyncUnits(AsyncList["UnitApi"], AsyncGet["UnitApi"]):
@@ -638,13 +627,13 @@ class AsyncCompanySettings(AsyncResource["CompanySettingsApi"]):
     model: ClassVar[str] = "CompanySettingsApi"
 
     async def get(self) -> CompanySettingsApi:
-        return self._parse(_json(await self._client.request("GET", self.path)))
+        return self._parse(await self._call("GET", self.path))
 
     async def update(self, changes: Any = None, **fields: Any) -> CompanySettingsApi:
         """Safe update (read-modify-write) of the company settings."""
-        current = _json(await self._client.request("GET", self.path))
+        current = await self._call("GET", self.path)
         payload = self._update_body(current or {}, changes, fields)
-        return self._parse(_json(await self._client.request("PUT", self.path, json=payload)))
+        return self._parse(await self._call("PUT", self.path, json=payload))
 
 
 class AsyncResources:

@@ -111,6 +111,10 @@ class SyncResource(Generic[M]):
         """Send through the client and decode the JSON body (None when empty)."""
         return json_body(self._client.request(method, path, **options))
 
+    def _action(self, method: str, id: Any, action: str, model: str, **options: Any) -> Any:
+        """``method {path}/{id}/{action}``, the answer parsed as the generated ``model``."""
+        return parse_model(model, self._call(method, f"{self._item_path(id)}/{action}", **options))
+
 
 class SyncList(SyncResource[M]):
     def list(

@@ -22,11 +22,10 @@ from .._bodies import (
     bank_params,
     check_date,
     check_guid,
-    parse_model,
+    optional_body,
     prepare_body,
     to_json_object,
 )
-from .._config import json_body as _json
 from .._pages import Page, validate_page
 from ..errors import ValidationError
 from .mixins import (
@@ -167,8 +166,7 @@ class CustomerInvoices(
 
     def pdf_url(self, invoice_id: Any) -> InvoiceUrlApi:
         """A temporary URL to the invoice PDF (``GET /customerinvoices/{id}/pdf``)."""
-        response = self._client.request("GET", f"{self._item_path(invoice_id)}/pdf")
-        result: InvoiceUrlApi = parse_model("InvoiceUrlApi", _json(response))
+        result: InvoiceUrlApi = self._action("GET", invoice_id, "pdf", "InvoiceUrlApi")
         return result
 
     def pdf(self, invoice_id: Any) -> bytes:
@@ -187,10 +185,9 @@ class CustomerInvoices(
     def create_payment(self, invoice_id: Any, body: Any) -> InvoicePaymentApi:
         """Register a payment on the invoice."""
         payload = prepare_body(to_json_object(body, "body"), "InvoicePaymentApi")
-        response = self._client.request(
-            "POST", f"{self._item_path(invoice_id)}/payments", json=payload
+        result: InvoicePaymentApi = self._action(
+            "POST", invoice_id, "payments", "InvoicePaymentApi", json=payload
         )
-        result: InvoicePaymentApi = parse_model("InvoicePaymentApi", _json(response))
         return result
 
 
@@ -218,11 +215,10 @@ class CustomerInvoiceDrafts(
         self, draft_id: Any, body: Any = None, *, params: Mapping[str, Any] | None = None
     ) -> CustomerInvoiceApi:
         """Convert the draft into a customer invoice."""
-        payload = {} if body is None else to_json_object(body, "body")
-        response = self._client.request(
-            "POST", f"{self._item_path(draft_id)}/convert", json=payload, params=params
+        payload = optional_body(body)
+        result: CustomerInvoiceApi = self._action(
+            "POST", draft_id, "convert", "CustomerInvoiceApi", json=payload, params=params
         )
-        result: CustomerInvoiceApi = parse_model("CustomerInvoiceApi", _json(response))
         return result
 
 
@@ -241,10 +237,9 @@ class SupplierInvoices(
     def create_payment(self, invoice_id: Any, body: Any) -> InvoicePaymentApi:
         """Register a payment on the supplier invoice."""
         payload = prepare_body(to_json_object(body, "body"), "InvoicePaymentApi")
-        response = self._client.request(
-            "POST", f"{self._item_path(invoice_id)}/payments", json=payload
+        result: InvoicePaymentApi = self._action(
+            "POST", invoice_id, "payments", "InvoicePaymentApi", json=payload
         )
-        result: InvoicePaymentApi = parse_model("InvoicePaymentApi", _json(response))
         return result
 
 
@@ -264,8 +259,7 @@ class SupplierInvoiceDrafts(
 
     def convert(self, draft_id: Any) -> SupplierInvoiceApi:
         """Convert the draft into a supplier invoice."""
-        response = self._client.request("POST", f"{self._item_path(draft_id)}/convert")
-        result: SupplierInvoiceApi = parse_model("SupplierInvoiceApi", _json(response))
+        result: SupplierInvoiceApi = self._action("POST", draft_id, "convert", "SupplierInvoiceApi")
         return result
 
 
@@ -281,7 +275,7 @@ class Vouchers(SyncList["VoucherApi"], SyncCreate["VoucherApi"]):
         """``GET /vouchers/{fiscalyearId}/{voucherId}``."""
         path = f"{self.path}/{check_guid(fiscal_year_id, 'fiscal_year_id')}/"
         path += check_guid(voucher_id, "voucher_id")
-        return self._parse(_json(self._client.request("GET", path)))
+        return self._parse(self._call("GET", path))
 
     def iterate_fiscal_year(
         self, fiscal_year_id: Any, *, page_size: int = 50, prefetch: int = 0
@@ -309,8 +303,7 @@ class VoucherDrafts(
 
     def convert(self, voucher_draft_id: Any) -> VoucherApi:
         """Convert the draft into a voucher."""
-        response = self._client.request("POST", f"{self._item_path(voucher_draft_id)}/convert")
-        result: VoucherApi = parse_model("VoucherApi", _json(response))
+        result: VoucherApi = self._action("POST", voucher_draft_id, "convert", "VoucherApi")
         return result
 
 
@@ -329,16 +322,16 @@ class Accounts(SyncList["AccountApi"], SyncCreate["AccountApi"]):
     def get(self, fiscal_year_id: Any, account_number: int | str) -> AccountApi:
         """``GET /accounts/{fiscalyearId}/{accountNumber}``."""
         path = self._account_path(fiscal_year_id, account_number)
-        return self._parse(_json(self._client.request("GET", path)))
+        return self._parse(self._call("GET", path))
 
     def update(
         self, fiscal_year_id: Any, account_number: int | str, changes: Any = None, **fields: Any
     ) -> AccountApi:
         """Safe update of one account (read-modify-write)."""
         path = self._account_path(fiscal_year_id, account_number)
-        current = _json(self._client.request("GET", path))
+        current = self._call("GET", path)
         payload = self._update_body(current or {}, changes, fields)
-        return self._parse(_json(self._client.request("PUT", path, json=payload)))
+        return self._parse(self._call("PUT", path, json=payload))
 
     def iterate_fiscal_year(
         self, fiscal_year_id: Any, *, page_size: int = 50, prefetch: int = 0
@@ -374,7 +367,7 @@ class AccountBalances(SyncResource["AccountBalanceApi"]):
     def get(self, account_number: int | str, date: Any) -> AccountBalanceApi:
         """The balance of one account on ``date``."""
         path = f"{self.path}/{_account_number(account_number)}/{check_date(date, 'date')}"
-        return self._parse(_json(self._client.request("GET", path)))
+        return self._parse(self._call("GET", path))
 
 
 class FiscalYears(
@@ -443,7 +436,7 @@ class CostCenters(SyncList["CostCenterApi"]):
             )
         payload = self._update_body(current, changes, fields)
         path = f"{self.path}/{wanted}"
-        return self._parse(_json(self._client.request("PUT", path, json=payload)))
+        return self._parse(self._call("PUT", path, json=payload))
 
 
 class CostCenterItems(
@@ -474,11 +467,10 @@ class Orders(
 
     def convert_to_invoice(self, order_id: Any, body: Any = None) -> CustomerInvoiceApi:
         """Convert the order into a customer invoice."""
-        payload = {} if body is None else to_json_object(body, "body")
-        response = self._client.request(
-            "POST", f"{self._item_path(order_id)}/convert", json=payload
+        payload = optional_body(body)
+        result: CustomerInvoiceApi = self._action(
+            "POST", order_id, "convert", "CustomerInvoiceApi", json=payload
         )
-        result: CustomerInvoiceApi = parse_model("CustomerInvoiceApi", _json(response))
         return result
 
 
@@ -498,20 +490,18 @@ class Quotes(
 
     def convert_to_order(self, quote_id: Any, body: Any = None) -> OrderApi:
         """Convert the quote into an order."""
-        payload = {} if body is None else to_json_object(body, "body")
-        response = self._client.request(
-            "POST", f"{self._item_path(quote_id)}/converttoorder", json=payload
+        payload = optional_body(body)
+        result: OrderApi = self._action(
+            "POST", quote_id, "converttoorder", "OrderApi", json=payload
         )
-        result: OrderApi = parse_model("OrderApi", _json(response))
         return result
 
     def convert_to_invoice(self, quote_id: Any, body: Any = None) -> CustomerInvoiceApi:
         """Convert the quote into a customer invoice."""
-        payload = {} if body is None else to_json_object(body, "body")
-        response = self._client.request(
-            "POST", f"{self._item_path(quote_id)}/converttocustomerinvoice", json=payload
+        payload = optional_body(body)
+        result: CustomerInvoiceApi = self._action(
+            "POST", quote_id, "converttocustomerinvoice", "CustomerInvoiceApi", json=payload
         )
-        result: CustomerInvoiceApi = parse_model("CustomerInvoiceApi", _json(response))
         return result
 
 
@@ -576,7 +566,7 @@ class BankTransactions(SyncResource["BankTransactionApi"]):
         """One transaction."""
         path = f"{self.path}/{check_guid(bank_account_id, 'bank_account_id')}/"
         path += check_guid(bank_transaction_id, "bank_transaction_id")
-        return self._parse(_json(self._client.request("GET", path)))
+        return self._parse(self._call("GET", path))
 
 
 class CustomerLedgerItems(
@@ -608,8 +598,7 @@ class InvoicePayments(SyncResource["InvoicePaymentApi"]):
 
     def _post(self, base: str, body: Any) -> InvoicePaymentApi:
         payload = prepare_body(to_json_object(body, "body"), self.model)
-        response = self._client.request("POST", f"{base}/payments", json=payload)
-        return self._parse(_json(response))
+        return self._parse(self._call("POST", f"{base}/payments", json=payload))
 
 
 class Units(SyncList["UnitApi"], SyncGet["UnitApi"]):
@@ -634,13 +623,13 @@ class CompanySettings(SyncResource["CompanySettingsApi"]):
     model: ClassVar[str] = "CompanySettingsApi"
 
     def get(self) -> CompanySettingsApi:
-        return self._parse(_json(self._client.request("GET", self.path)))
+        return self._parse(self._call("GET", self.path))
 
     def update(self, changes: Any = None, **fields: Any) -> CompanySettingsApi:
         """Safe update (read-modify-write) of the company settings."""
-        current = _json(self._client.request("GET", self.path))
+        current = self._call("GET", self.path)
         payload = self._update_body(current or {}, changes, fields)
-        return self._parse(_json(self._client.request("PUT", self.path, json=payload)))
+        return self._parse(self._call("PUT", self.path, json=payload))
 
 
 class SyncResources:
