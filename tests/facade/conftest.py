@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import time
 from collections.abc import Callable
@@ -12,6 +13,9 @@ import pytest
 
 import eaccounting
 from eaccounting import AsyncClient, Client, MemoryTokenStore, Token
+
+from . import twins
+from .twins import flavour  # noqa: F401 (the fixture)
 
 ORIGIN = "https://visma.test"
 BASE = f"{ORIGIN}/v2"
@@ -78,6 +82,16 @@ class Sleeps:
 def make_client(
     handler: Callable[[httpx.Request], httpx.Response], **kwargs: Any
 ) -> tuple[Client, Sleeps]:
+    """A Client, or under the ``flavour`` fixture's async run an AsyncClient driven blocking."""
+    running = twins.current()
+    if running is not None and running.loop is not None:
+        sleep = kwargs.pop("sleep", None)
+        if sleep is not None and not inspect.iscoroutinefunction(sleep):
+            kwargs["sleep"] = _async_sleep(sleep)
+        client, sleeps = make_async_client(handler, **kwargs)
+        if sleep is not None and hasattr(sleep, "calls"):
+            sleeps = sleep
+        return twins.blocking(client, running.loop), sleeps
     sleeps = Sleeps()
     options: dict[str, Any] = {
         "base_url": BASE,
@@ -103,6 +117,13 @@ def make_async_client(handler: Callable[..., Any], **kwargs: Any) -> tuple[Async
     }
     options.update(kwargs)
     return AsyncClient(**options), sleeps
+
+
+def _async_sleep(sleep: Callable[[float], None]) -> Callable[[float], Any]:
+    async def asleep(seconds: float) -> None:
+        sleep(seconds)
+
+    return asleep
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import asyncio
 import base64
 import hashlib
 import threading
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -21,6 +22,7 @@ from eaccounting import (
     TokenPersistenceError,
 )
 
+from . import twins
 from .conftest import BASE, NOW, ORIGIN
 from .fake_identity import CLIENT_ID, CLIENT_SECRET, FakeVisma
 
@@ -30,16 +32,22 @@ def _expired(access: str = "access-0", refresh: str = "refresh-0") -> Token:
 
 
 def _client(fake: FakeVisma, store: object, **kw: object) -> Client:
-    return Client(
-        client_id=CLIENT_ID,
-        client_secret=CLIENT_SECRET,
-        token_store=store,  # type: ignore[arg-type]
-        base_url=BASE,
-        identity_url=ORIGIN,
-        transport=httpx.MockTransport(fake.handler),
-        clock=lambda: NOW,
-        **kw,  # type: ignore[arg-type]
-    )
+    """A Client, or under the ``flavour`` fixture's async run an AsyncClient driven blocking."""
+    options: dict[str, Any] = {
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
+        "token_store": store,
+        "base_url": BASE,
+        "identity_url": ORIGIN,
+        # Late-bound: a test may replace fake.handler.
+        "transport": httpx.MockTransport(lambda request: fake.handler(request)),
+        "clock": lambda: NOW,
+    }
+    options.update(kw)
+    flavour = twins.current()
+    if flavour is not None and flavour.loop is not None:
+        return twins.blocking(AsyncClient(**options), flavour.loop)  # type: ignore[no-any-return]
+    return Client(**options)
 
 
 def _aclient(fake: FakeVisma, store: object) -> AsyncClient:
@@ -115,7 +123,7 @@ def test_50_tasks_across_threads_and_event_loops_share_one_refresh() -> None:
     assert results == ["access-1"] * 50
 
 
-def test_proactive_refresh_within_the_skew() -> None:
+def test_proactive_refresh_within_the_skew(flavour: str) -> None:
     fake = FakeVisma()
     store = MemoryTokenStore(Token("access-0", "refresh-0", expires_at=NOW + 30))
     with _client(fake, store, refresh_skew=60) as client:
@@ -128,7 +136,7 @@ def test_proactive_refresh_within_the_skew() -> None:
     assert fake2.refresh_calls == 0
 
 
-def test_a_401_triggers_one_refresh_and_one_retry() -> None:
+def test_a_401_triggers_one_refresh_and_one_retry(flavour: str) -> None:
     fake = FakeVisma(valid_access="revoked-elsewhere")
     store = MemoryTokenStore(Token("access-0", "refresh-0", expires_at=NOW + 3000))
     with _client(fake, store) as client:
@@ -140,7 +148,7 @@ def test_a_401_triggers_one_refresh_and_one_retry() -> None:
     ]
 
 
-def test_a_second_401_is_raised_not_looped() -> None:
+def test_a_second_401_is_raised_not_looped(flavour: str) -> None:
     fake = FakeVisma()
     store = MemoryTokenStore(Token("access-0", "refresh-0", expires_at=NOW + 3000))
 
@@ -150,22 +158,14 @@ def test_a_second_401_is_raised_not_looped() -> None:
         fake.api_calls.append(request)
         return httpx.Response(401, json={"ErrorCode": 4005, "DeveloperErrorMessage": "denied"})
 
-    client = Client(
-        client_id=CLIENT_ID,
-        client_secret=CLIENT_SECRET,
-        token_store=store,
-        base_url=BASE,
-        identity_url=ORIGIN,
-        transport=httpx.MockTransport(always_401),
-        clock=lambda: NOW,
-    )
+    client = _client(fake, store, transport=httpx.MockTransport(always_401))
     with pytest.raises(AuthenticationError):
         client.request("GET", "/customers")
     assert fake.refresh_calls == 1
     assert len(fake.api_calls) == 2
 
 
-def test_refresh_uses_http_basic_and_a_form_body() -> None:
+def test_refresh_uses_http_basic_and_a_form_body(flavour: str) -> None:
     fake = FakeVisma()
     with _client(fake, MemoryTokenStore(_expired())) as client:
         client.request("GET", "/customers")
@@ -179,7 +179,7 @@ def test_refresh_uses_http_basic_and_a_form_body() -> None:
     assert "client_secret" not in form
 
 
-def test_invalid_grant_raises_reconsent_required() -> None:
+def test_invalid_grant_raises_reconsent_required(flavour: str) -> None:
     fake = FakeVisma()
     fake.revoked = True
     with (
@@ -191,7 +191,7 @@ def test_invalid_grant_raises_reconsent_required() -> None:
     assert "refresh-0" not in str(info.value)
 
 
-def test_empty_store_raises_reconsent_required() -> None:
+def test_empty_store_raises_reconsent_required(flavour: str) -> None:
     with (
         _client(FakeVisma(), MemoryTokenStore()) as client,
         pytest.raises(ReconsentRequiredError, match="token store is empty"),
@@ -209,7 +209,7 @@ class OrderRecordingStore(MemoryTokenStore):
         super().save(token)
 
 
-def test_rotated_token_is_persisted_before_the_new_access_token_is_used() -> None:
+def test_rotated_token_is_persisted_before_the_new_access_token_is_used(flavour: str) -> None:
     log: list[str] = []
     fake = FakeVisma()
     original = fake.handler
@@ -230,7 +230,7 @@ class BrokenStore(MemoryTokenStore):
         raise OSError("disk full")
 
 
-def test_failure_to_persist_a_rotated_token_says_reconsent_required() -> None:
+def test_failure_to_persist_a_rotated_token_says_reconsent_required(flavour: str) -> None:
     fake = FakeVisma()
     with (
         _client(fake, BrokenStore(_expired())) as client,
@@ -247,7 +247,7 @@ def test_failure_to_persist_a_rotated_token_says_reconsent_required() -> None:
     assert fake.api_calls == []
 
 
-def test_reusing_a_rotated_refresh_token_after_a_crash_asks_for_reconsent() -> None:
+def test_reusing_a_rotated_refresh_token_after_a_crash_asks_for_reconsent(flavour: str) -> None:
     fake = FakeVisma()
     # First process refreshed (refresh-0 consumed) but crashed before saving.
     fake.valid_refresh.discard("refresh-0")
@@ -293,7 +293,7 @@ def test_the_default_scopes_reach_every_business_endpoint() -> None:
     assert scope == "ea:api offline_access ea:sales ea:purchase ea:accounting"
 
 
-def test_exchange_code_saves_the_token_pair() -> None:
+def test_exchange_code_saves_the_token_pair(flavour: str) -> None:
     fake = FakeVisma()
     store = MemoryTokenStore()
     with _client(fake, store) as client:
@@ -353,7 +353,9 @@ async def test_a_cancelled_caller_does_not_lose_the_rotated_token() -> None:
     await client.aclose()
 
 
-def test_refresh_with_a_file_store_persists_the_rotated_pair(tmp_path: object) -> None:
+def test_refresh_with_a_file_store_persists_the_rotated_pair(
+    tmp_path: object, flavour: str
+) -> None:
     from pathlib import Path
 
     from eaccounting import FileTokenStore

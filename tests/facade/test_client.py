@@ -42,7 +42,7 @@ def test_from_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert isinstance(AsyncClient.from_env(), AsyncClient)
 
 
-def test_with_options_shares_the_transport_and_overrides_timeout() -> None:
+def test_with_options_shares_the_transport_and_overrides_timeout(flavour: str) -> None:
     client, _ = make_client(lambda r: httpx.Response(200, json={}))
     quick = client.with_options(timeout=2.5, max_retries=5)
     assert quick.timeout == httpx.Timeout(2.5)
@@ -54,6 +54,7 @@ def test_with_options_shares_the_transport_and_overrides_timeout() -> None:
 
 def test_debug_logging_shows_method_url_status_and_no_secrets(
     caplog: pytest.LogCaptureFixture,
+    flavour: str,
 ) -> None:
     client, _ = make_client(lambda r: httpx.Response(200, json={}), access_token="tok-SECRET")
     with caplog.at_level(logging.DEBUG, logger="eaccounting"):

@@ -12,7 +12,7 @@ import pytest
 from eaccounting import ValidationError
 from eaccounting.paging import AsyncPager, Page, SyncPager, parse_page
 
-from .conftest import make_async_client, make_client, paged
+from .conftest import make_client, paged
 
 TOTAL = 2500
 RECORDS = [{"Id": f"id-{i:05d}", "Name": f"Customer {i}"} for i in range(TOTAL)]
@@ -35,7 +35,7 @@ class PagedApi:
 
 
 @pytest.mark.parametrize("prefetch", [0, 3])
-def test_2500_records_over_3_pages_are_yielded_exactly_once(prefetch: int) -> None:
+def test_2500_records_over_3_pages_are_yielded_exactly_once(prefetch: int, flavour: str) -> None:
     api = PagedApi(RECORDS)
     client, _ = make_client(api.handler)
     items = list(client.paginate("/customers", page_size=1000, prefetch=prefetch))
@@ -43,17 +43,7 @@ def test_2500_records_over_3_pages_are_yielded_exactly_once(prefetch: int) -> No
     assert sorted(api.requests) == [(1, 1000), (2, 1000), (3, 1000)]
 
 
-@pytest.mark.parametrize("prefetch", [0, 3])
-async def test_async_2500_records_over_3_pages(prefetch: int) -> None:
-    api = PagedApi(RECORDS)
-    client, _ = make_async_client(api.handler)
-    async with client:
-        items = [x async for x in client.paginate("/customers", page_size=1000, prefetch=prefetch)]
-    assert items == RECORDS
-    assert sorted(api.requests) == [(1, 1000), (2, 1000), (3, 1000)]
-
-
-def test_pages_carry_the_metadata() -> None:
+def test_pages_carry_the_metadata(flavour: str) -> None:
     api = PagedApi(RECORDS)
     client, _ = make_client(api.handler)
     pages = list(client.paginate("/customers", page_size=1000).pages())
@@ -66,7 +56,7 @@ def test_pages_carry_the_metadata() -> None:
     assert pages[0].has_next_page() and not pages[2].has_next_page()
 
 
-def test_empty_result_stops_after_the_first_page() -> None:
+def test_empty_result_stops_after_the_first_page(flavour: str) -> None:
     api = PagedApi([])
     client, _ = make_client(api.handler)
     assert list(client.paginate("/customers")) == []
@@ -99,7 +89,7 @@ def test_parse_page_ignores_key_case_and_accepts_a_bare_list() -> None:
         (True, "page_size=True must be an integer between 1 and 1000"),
     ],
 )
-def test_page_size_is_validated(size: object, message: str) -> None:
+def test_page_size_is_validated(size: object, message: str, flavour: str) -> None:
     client, _ = make_client(lambda r: httpx.Response(500))
     with pytest.raises(ValidationError) as info:
         client.paginate("/customers", page_size=size)  # type: ignore[arg-type]
@@ -107,7 +97,7 @@ def test_page_size_is_validated(size: object, message: str) -> None:
     assert info.value.field == "page_size"
 
 
-def test_max_page_size_is_configurable() -> None:
+def test_max_page_size_is_configurable(flavour: str) -> None:
     client, _ = make_client(lambda r: httpx.Response(500), max_page_size=200)
     with pytest.raises(ValidationError, match="page_size=500 must be between 1 and 200"):
         client.paginate("/customers", page_size=500)

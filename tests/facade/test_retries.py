@@ -10,7 +10,7 @@ import pytest
 from eaccounting import RateLimitError, RetryPolicy, ServerError
 from eaccounting.ratelimit import RateLimiter
 
-from .conftest import make_async_client, make_client, visma_error
+from .conftest import make_client, visma_error
 
 QUOTA = "API calls quota exceeded! maximum admitted 600 per Minute. Try again in {} seconds."
 
@@ -26,7 +26,7 @@ def _sequence(*responses: httpx.Response) -> tuple[list[httpx.Request], object]:
     return calls, handler
 
 
-def test_429_waits_the_seconds_parsed_from_the_body() -> None:
+def test_429_waits_the_seconds_parsed_from_the_body(flavour: str) -> None:
     calls, handler = _sequence(
         visma_error(429, 4010, QUOTA.format(17)), httpx.Response(200, json={"ok": True})
     )
@@ -37,7 +37,7 @@ def test_429_waits_the_seconds_parsed_from_the_body() -> None:
     assert len(calls) == 2
 
 
-def test_429_prefers_retry_after_header() -> None:
+def test_429_prefers_retry_after_header(flavour: str) -> None:
     _calls, handler = _sequence(
         visma_error(429, 4010, QUOTA.format(17), headers={"Retry-After": "3"}),
         httpx.Response(200, json={}),
@@ -47,7 +47,7 @@ def test_429_prefers_retry_after_header() -> None:
     assert sleeps.calls == [3.0]
 
 
-def test_429_is_retried_for_post_too_because_nothing_was_processed() -> None:
+def test_429_is_retried_for_post_too_because_nothing_was_processed(flavour: str) -> None:
     calls, handler = _sequence(
         visma_error(429, 4010, QUOTA.format(2)), httpx.Response(201, json={"Id": "x"})
     )
@@ -57,7 +57,7 @@ def test_429_is_retried_for_post_too_because_nothing_was_processed() -> None:
     assert [c.content for c in calls] == [b'{"Name":"A"}', b'{"Name":"A"}']
 
 
-def test_429_longer_than_the_bound_raises_with_retry_after() -> None:
+def test_429_longer_than_the_bound_raises_with_retry_after(flavour: str) -> None:
     calls, handler = _sequence(visma_error(429, 4010, QUOTA.format(120)))
     client, sleeps = make_client(handler)
     with pytest.raises(RateLimitError) as info:
@@ -67,7 +67,7 @@ def test_429_longer_than_the_bound_raises_with_retry_after() -> None:
     assert len(calls) == 1
 
 
-def test_429_exhausting_retries_raises_rate_limit_error() -> None:
+def test_429_exhausting_retries_raises_rate_limit_error(flavour: str) -> None:
     calls, handler = _sequence(visma_error(429, 4010, QUOTA.format(1)))
     client, sleeps = make_client(handler, max_retries=2)
     with pytest.raises(RateLimitError):
@@ -76,7 +76,7 @@ def test_429_exhausting_retries_raises_rate_limit_error() -> None:
     assert len(calls) == 3
 
 
-def test_503_on_get_backs_off_exponentially_with_jitter() -> None:
+def test_503_on_get_backs_off_exponentially_with_jitter(flavour: str) -> None:
     calls, handler = _sequence(
         visma_error(503, 5001, "down"),
         visma_error(503, 5001, "down"),
@@ -100,7 +100,7 @@ def _expected_backoff(policy_seed: int, ceilings: list[float]) -> list[float]:
     return [c / 2 + rng.random() * c / 2 for c in ceilings]
 
 
-def test_post_is_not_retried_after_an_ambiguous_failure() -> None:
+def test_post_is_not_retried_after_an_ambiguous_failure(flavour: str) -> None:
     calls, handler = _sequence(visma_error(503, 5001, "down"), httpx.Response(201, json={}))
     client, sleeps = make_client(handler)
     with pytest.raises(ServerError):
@@ -109,7 +109,7 @@ def test_post_is_not_retried_after_an_ambiguous_failure() -> None:
     assert sleeps.calls == []
 
 
-def test_post_read_timeout_is_not_retried() -> None:
+def test_post_read_timeout_is_not_retried(flavour: str) -> None:
     calls: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -122,7 +122,7 @@ def test_post_read_timeout_is_not_retried() -> None:
     assert len(calls) == 1
 
 
-def test_post_is_retried_when_the_caller_opts_in() -> None:
+def test_post_is_retried_when_the_caller_opts_in(flavour: str) -> None:
     calls, handler = _sequence(visma_error(503, 5001, "down"), httpx.Response(201, json={}))
     client, sleeps = make_client(handler)
     opted = client.with_options(retry_non_idempotent=True)
@@ -133,7 +133,7 @@ def test_post_is_retried_when_the_caller_opts_in() -> None:
     assert client.retry_policy.retry_non_idempotent is False
 
 
-def test_connect_error_is_retried_even_for_post() -> None:
+def test_connect_error_is_retried_even_for_post(flavour: str) -> None:
     calls: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -147,23 +147,12 @@ def test_connect_error_is_retried_even_for_post() -> None:
     assert len(calls) == 2
 
 
-def test_with_options_max_retries_zero_disables_retries() -> None:
+def test_with_options_max_retries_zero_disables_retries(flavour: str) -> None:
     calls, handler = _sequence(visma_error(503, 5001, "down"), httpx.Response(200, json={}))
     client, _ = make_client(handler)
     with pytest.raises(ServerError):
         client.with_options(max_retries=0).request("GET", "/customers")
     assert len(calls) == 1
-
-
-async def test_async_429_waits_parsed_seconds() -> None:
-    _calls, handler = _sequence(
-        visma_error(429, 4010, QUOTA.format(9)), httpx.Response(200, json={"ok": 1})
-    )
-    client, sleeps = make_async_client(handler)
-    async with client:
-        response = await client.request("GET", "/customers")
-    assert response.json() == {"ok": 1}
-    assert sleeps.calls == [9.0]
 
 
 class FakeClock:
@@ -189,7 +178,7 @@ def test_limiter_allows_a_burst_then_spaces_requests_per_path() -> None:
     assert limiter.reserve("/customers") == pytest.approx(59.0)
 
 
-def test_client_limiter_sleeps_when_the_path_quota_is_used() -> None:
+def test_client_limiter_sleeps_when_the_path_quota_is_used(flavour: str) -> None:
     clock = FakeClock()
     client, sleeps = make_client(
         lambda r: httpx.Response(200, json={}), rate_limit=2, monotonic=clock

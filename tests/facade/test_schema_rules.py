@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from eaccounting.resources import _rules
-from eaccounting.resources._base import rules_for
+from eaccounting import _write_rules as _rules
+from eaccounting._bodies import rules_for
 
 pytest.importorskip("eaccounting_api")
 

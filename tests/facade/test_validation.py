@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from eaccounting import ValidationError
-from eaccounting.resources._base import check_date, check_guid, merge_changes, prepare_body
+from eaccounting._bodies import check_date, check_guid, merge_changes, prepare_body
 
 GUID = "0b6a2c6e-5a4f-4c0e-9d1b-2f3a4b5c6d7e"
 

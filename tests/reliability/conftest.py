@@ -24,6 +24,8 @@ pytest.importorskip("eaccounting_api.models.customer_api")
 
 from eaccounting.testing import Emulator  # noqa: E402
 from eaccounting.testing.clock import ManualClock  # noqa: E402
+from tests.facade import twins  # noqa: E402
+from tests.facade.twins import flavour  # noqa: E402, F401 (the fixture)
 
 _FIGURES: dict[str, Any] = {}
 
@@ -62,6 +64,16 @@ class VirtualTime:
     @property
     def total(self) -> float:
         return sum(self.calls)
+
+
+def client_of(emu: Emulator, **kwargs: Any) -> Any:
+    """``emu.client(...)``; under the ``flavour`` fixture's async run ``emu.async_client(...)``
+    (sleeping through the emulator's async sleep), driven through a blocking view."""
+    running = twins.current()
+    if running is None or running.loop is None:
+        return emu.client(**kwargs)
+    kwargs.setdefault("sleep", emu.async_sleep)
+    return twins.blocking(emu.async_client(**kwargs), running.loop)
 
 
 def count_requests(emu: Emulator) -> Counter[tuple[str, str]]:

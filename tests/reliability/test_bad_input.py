@@ -1,6 +1,6 @@
 """Issue 8 §4: obviously wrong input fails before any request, with an error naming the field.
 
-The rules come from the effective spec at run time (``eaccounting.resources._rules``): every
+The rules come from the effective spec at run time (``eaccounting._write_rules``): every
 string over its ``maxLength``, every malformed GUID, date and date-time, and every value of the
 wrong JSON type in every writable property of every schema is refused by ``prepare_body``; and
 the resource methods refuse bad ids, dates, bodies and paging before the emulator sees a thing.
@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eaccounting import ValidationError
-from eaccounting.resources._base import prepare_body
-from eaccounting.resources._rules import rules
+from eaccounting._bodies import prepare_body
+from eaccounting._write_rules import rules
 from eaccounting.testing import Emulator
 
 from .conftest import count_requests

@@ -17,7 +17,7 @@ from eaccounting import RetryPolicy
 from eaccounting.testing import Emulator, Faults
 from eaccounting.testing.clock import ManualClock, SystemClock
 
-from .conftest import VirtualTime, count_requests, loopback, seed_customers
+from .conftest import VirtualTime, client_of, count_requests, loopback, seed_customers
 
 RECORDS = 10_000
 FAULTS = {
@@ -61,13 +61,16 @@ def _assert_exactly_once(emu: Emulator, ids: list[str]) -> None:
 
 
 @pytest.mark.parametrize("prefetch", [0, 4])
-def test_sync_client_gets_every_record_exactly_once(prefetch: int, figures: dict[str, Any]) -> None:
+def test_every_record_arrives_exactly_once(
+    prefetch: int, flavour: str, figures: dict[str, Any]
+) -> None:
     clock = ManualClock()
     time = VirtualTime(clock)
     emu = _faulty_emulator(clock, time)
-    client = emu.client(retry=RETRY)
+    client = client_of(emu, retry=RETRY)
 
     ids = [str(c.id) for c in client.customers.iterate(page_size=50, prefetch=prefetch)]
+    client.close()
 
     _assert_exactly_once(emu, ids)
     injected = emu.core.faults.injected
@@ -78,26 +81,6 @@ def test_sync_client_gets_every_record_exactly_once(prefetch: int, figures: dict
     assert emu.core.identity.token_requests["refresh_token"] >= 1
     assert client.token_manager is not None
     assert client.token_manager.refresh_count == emu.core.identity.token_requests["refresh_token"]
-    _report(emu, time, figures, ids)
-
-
-@pytest.mark.parametrize("prefetch", [0, 4])
-async def test_async_client_gets_every_record_exactly_once(
-    prefetch: int, figures: dict[str, Any]
-) -> None:
-    clock = ManualClock()
-    time = VirtualTime(clock)
-    emu = _faulty_emulator(clock, time)
-    client = emu.async_client(retry=RETRY, sleep=time.asleep)
-    try:
-        ids = [str(c.id) async for c in client.customers.iterate(page_size=50, prefetch=prefetch)]
-    finally:
-        await client.aclose()
-
-    _assert_exactly_once(emu, ids)
-    injected = emu.core.faults.injected
-    assert {"error", "burst", "drop", "truncate"} <= set(injected)
-    assert emu.core.identity.token_requests["refresh_token"] >= 1
     _report(emu, time, figures, ids)
 
 

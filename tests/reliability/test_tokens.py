@@ -30,7 +30,7 @@ from eaccounting.auth import TokenPersistenceError
 from eaccounting.testing import Emulator, Faults
 from eaccounting.testing.clock import ManualClock, SystemClock
 
-from .conftest import VirtualTime, loopback, seed_customers
+from .conftest import VirtualTime, client_of, loopback, seed_customers
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -42,11 +42,13 @@ def _mode(path: Path) -> int:
 # -- expiry is invisible ----------------------------------------------------------------------
 
 
-def test_access_token_expiry_in_the_middle_of_a_sync_is_invisible(figures: dict[str, Any]) -> None:
+def test_access_token_expiry_in_the_middle_of_a_sync_is_invisible(
+    figures: dict[str, Any], flavour: str
+) -> None:
     clock = ManualClock()
     emu = Emulator("se", clock=clock)
     seed_customers(emu, 500)
-    client = emu.client()
+    client = client_of(emu)
     seen: list[str] = []
     for number, page in enumerate(client.customers.iterate(page_size=50).pages()):
         seen.extend(str(c.id) for c in page)
@@ -57,13 +59,13 @@ def test_access_token_expiry_in_the_middle_of_a_sync_is_invisible(figures: dict[
     figures.update(records=len(seen), refreshes=1)
 
 
-def test_a_token_that_dies_again_while_a_retry_waits_is_refreshed_again() -> None:
+def test_a_token_that_dies_again_while_a_retry_waits_is_refreshed_again(flavour: str) -> None:
     """A 401 gets one refresh per attempt: a 429 wait may outlive the refreshed token too."""
     clock = ManualClock()
     time = VirtualTime(clock)
     faults = Faults(token_lifetime=50)
-    emu = Emulator("se", clock=clock, faults=faults, sleep=time)
-    client = emu.client(retry=RetryPolicy(max_retries=4))
+    emu = Emulator("se", clock=clock, faults=faults, sleep=time, async_sleep=time.asleep)
+    client = client_of(emu, retry=RetryPolicy(max_retries=4))
     faults.configure(burst_every=2, burst_length=1, token_lifetime=50)
     assert client.customers.list().items == []  # fault draw 1: none
     clock.advance(60)  # the token is dead server-side

@@ -16,7 +16,7 @@ from eaccounting import APIConnectionError, Client, RetryPolicy, ServerError
 from eaccounting.testing import Emulator, Faults
 from eaccounting.testing.clock import ManualClock, SystemClock
 
-from .conftest import VirtualTime, count_requests, loopback
+from .conftest import VirtualTime, client_of, count_requests, loopback
 
 
 def script(faults: Faults, kinds: Iterable[str | None]) -> None:
@@ -78,14 +78,14 @@ INVOICES = ("POST", "/v2/customerinvoices")
 def setup() -> tuple[Emulator, VirtualTime]:
     clock = ManualClock()
     time = VirtualTime(clock)
-    return Emulator("se", clock=clock, sleep=time), time
+    return Emulator("se", clock=clock, sleep=time, async_sleep=time.asleep), time
 
 
 def test_no_duplicate_invoice_when_the_connection_drops_after_commit(
-    setup: tuple[Emulator, VirtualTime], figures: dict[str, Any]
+    setup: tuple[Emulator, VirtualTime], figures: dict[str, Any], flavour: str
 ) -> None:
     emu, _ = setup
-    client = emu.client()
+    client = client_of(emu)
     body = invoice_body(client)
     before = invoices(emu)
     seen = count_requests(emu)
@@ -104,10 +104,10 @@ def test_no_duplicate_invoice_when_the_connection_drops_after_commit(
 
 
 def test_opting_in_retries_the_post_and_shows_why_it_is_opt_in(
-    setup: tuple[Emulator, VirtualTime], figures: dict[str, Any]
+    setup: tuple[Emulator, VirtualTime], figures: dict[str, Any], flavour: str
 ) -> None:
     emu, _ = setup
-    client = emu.client(retry=RetryPolicy(retry_non_idempotent=True))
+    client = client_of(emu, retry=RetryPolicy(retry_non_idempotent=True))
     body = invoice_body(client)
     before = invoices(emu)
     seen = count_requests(emu)
@@ -127,10 +127,14 @@ def test_opting_in_retries_the_post_and_shows_why_it_is_opt_in(
     ],
 )
 def test_other_ambiguous_post_failures_are_raised_not_retried(
-    setup: tuple[Emulator, VirtualTime], fault: str, committed: int, error: type[Exception]
+    setup: tuple[Emulator, VirtualTime],
+    fault: str,
+    committed: int,
+    error: type[Exception],
+    flavour: str,
 ) -> None:
     emu, time = setup
-    client = emu.client()
+    client = client_of(emu)
     body = invoice_body(client)
     before = invoices(emu)
     seen = count_requests(emu)
@@ -142,9 +146,11 @@ def test_other_ambiguous_post_failures_are_raised_not_retried(
     assert time.calls == []
 
 
-def test_503_on_post_is_not_retried_but_429_is(setup: tuple[Emulator, VirtualTime]) -> None:
+def test_503_on_post_is_not_retried_but_429_is(
+    setup: tuple[Emulator, VirtualTime], flavour: str
+) -> None:
     emu, time = setup
-    client = emu.client()
+    client = client_of(emu)
     body = invoice_body(client)
     before = invoices(emu)
     seen = count_requests(emu)
@@ -162,9 +168,11 @@ def test_503_on_post_is_not_retried_but_429_is(setup: tuple[Emulator, VirtualTim
     assert time.calls == [60.0]
 
 
-def test_put_after_commit_drop_is_retried_safely(setup: tuple[Emulator, VirtualTime]) -> None:
+def test_put_after_commit_drop_is_retried_safely(
+    setup: tuple[Emulator, VirtualTime], flavour: str
+) -> None:
     emu, _ = setup
-    client = emu.client()
+    client = client_of(emu)
     body = invoice_body(client)
     customer_id = body["CustomerId"]
     seen = count_requests(emu)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from .._spec import effective_spec
+from ._spec import effective_spec
 
 __all__ = ["build_rules", "load_spec", "rules"]
 

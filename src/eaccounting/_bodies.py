@@ -15,24 +15,30 @@ from __future__ import annotations
 
 import datetime as _dt
 import importlib
+import math
 import re
 import uuid
 from collections.abc import Mapping
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from .._logging import logger
-from ..errors import ValidationError
-from ..odata import Filter, OrderBy
-from ..odata import orderby as _orderby
-from ..odata import select as _select
-from . import _rules
+from . import _write_rules as _rules
+from ._logging import logger
+from .errors import ValidationError
+from .odata import Filter, OrderBy
+from .odata import orderby as _orderby
+from .odata import select as _select
 
 __all__ = [
+    "account_number",
+    "bank_params",
+    "check_date",
     "check_guid",
     "list_params",
     "merge_changes",
     "model_class",
+    "optional_body",
     "parse_model",
     "prepare_body",
     "rules_for",
@@ -117,6 +123,24 @@ def check_date(value: object, name: str) -> str:
     )
 
 
+def account_number(value: Any) -> str:
+    """An account number as it goes in a path (digits only), else a ValidationError."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).isdigit():
+        raise ValidationError(
+            f"account_number={value!r} must be a positive integer (e.g. 1930)",
+            field="account_number",
+        )
+    return str(value)
+
+
+def bank_params(from_date: Any, to_date: Any) -> dict[str, Any]:
+    """The date range of a bank-transaction listing."""
+    return {
+        "fromDate": None if from_date is None else check_date(from_date, "from_date"),
+        "toDate": None if to_date is None else check_date(to_date, "to_date"),
+    }
+
+
 def _json_value(value: Any) -> Any:
     """Convert Python values the caller may put in a mapping into JSON values."""
     if isinstance(value, uuid.UUID):
@@ -131,11 +155,13 @@ def _json_value(value: Any) -> Any:
         return [_json_value(v) for v in value]
     if hasattr(value, "to_dict") and callable(value.to_dict):
         return value.to_dict()
-    from decimal import Decimal
-
-    if isinstance(value, Decimal):
-        return float(value)
+    # Decimal stays Decimal: the request body is encoded with every digit (``_json_wire``).
     return value
+
+
+def optional_body(body: Any) -> dict[str, Any]:
+    """The body of an action whose body is optional (``{}`` when None)."""
+    return {} if body is None else to_json_object(body, "body")
 
 
 def to_json_object(value: Any, what: str) -> dict[str, Any]:
@@ -195,6 +221,7 @@ def prepare_body(body: dict[str, Any], schema: str, *, path: str = "") -> dict[s
             continue
         name = f"{path}{key}"
         if value is not None:
+            _check_finite(value, name)
             _check_type(value, types.get(norm), name)
             limit = max_length.get(norm)
             if limit is not None and isinstance(value, str) and len(value) > limit:
@@ -230,11 +257,27 @@ def prepare_body(body: dict[str, Any], schema: str, *, path: str = "") -> dict[s
 _PYTHON_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
     "integer": (int,),
-    "number": (int, float),
+    "number": (int, float, Decimal),
     "boolean": (bool,),
     "array": (list,),
     "object": (dict,),
 }
+
+
+def _check_finite(value: Any, name: str) -> None:
+    """NaN and infinities have no JSON form: refuse them here, naming the field."""
+    if isinstance(value, Decimal):
+        finite = value.is_finite()
+    elif isinstance(value, float):
+        finite = math.isfinite(value)
+    else:
+        return
+    if not finite:
+        raise ValidationError(
+            f"{name}={value!r} is not a finite number; the API accepts numbers only "
+            "(amounts and quantities as Decimal or float)",
+            field=name,
+        )
 
 
 def _check_type(value: Any, expected: str | None, name: str) -> None:
@@ -243,7 +286,7 @@ def _check_type(value: Any, expected: str | None, name: str) -> None:
         return
     allowed = _PYTHON_TYPES[expected]
     ok = isinstance(value, allowed) and not (isinstance(value, bool) and bool not in allowed)
-    if expected == "integer" and isinstance(value, float) and value.is_integer():
+    if expected == "integer" and isinstance(value, (float, Decimal)) and value == int(value):
         ok = True  # 3.0 is an integer in JSON
     if not ok:
         shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."

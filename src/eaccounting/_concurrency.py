@@ -1,0 +1,184 @@
+"""The seams between the sync and the async client, written by hand side by side.
+
+Everything else of the async client (``eaccounting/_async``) is rewritten mechanically into
+the sync one (``scripts/unasync.py``). What differs in substance is here: fetching pages ahead
+(threads vs tasks), the single-flight lock around a token refresh (a thread lock vs a per-loop
+asyncio lock that never blocks the loop), and finishing a refresh the caller gave up on.
+Sleeping differs only by the function injected (``time.sleep`` / ``asyncio.sleep``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import time
+import weakref
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from ._pages import Page
+
+__all__ = [
+    "Coordinator",
+    "aprefetched",
+    "arefresh_lock",
+    "ashielded",
+    "coordinator_for",
+    "prefetched",
+    "refresh_lock",
+    "shielded",
+]
+
+T = TypeVar("T")
+
+
+# -- prefetching pages -----------------------------------------------------------------------
+
+
+def prefetched(
+    fetch: Callable[[int, int], Page[T]], numbers: range, page_size: int, width: int
+) -> Iterator[Page[T]]:
+    """Pages ``numbers``, up to ``width`` fetched at once on threads, yielded in order."""
+    with ThreadPoolExecutor(max_workers=width) as pool:
+        pending: deque[Future[Page[T]]] = deque()
+        upcoming = iter(numbers)
+        try:
+            for number in upcoming:
+                pending.append(pool.submit(fetch, number, page_size))
+                if len(pending) >= width:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+async def aprefetched(
+    fetch: Callable[[int, int], Awaitable[Page[T]]], numbers: range, page_size: int, width: int
+) -> AsyncIterator[Page[T]]:
+    """Pages ``numbers``, up to ``width`` fetched at once as tasks, yielded in order."""
+    pending: deque[asyncio.Future[Page[T]]] = deque()
+    upcoming = iter(numbers)
+    try:
+        for number in upcoming:
+            pending.append(asyncio.ensure_future(fetch(number, page_size)))
+            if len(pending) >= width:
+                yield await pending.popleft()
+        while pending:
+            yield await pending.popleft()
+    finally:
+        for task in pending:
+            task.cancel()
+
+
+# -- single-flight token refresh -------------------------------------------------------------
+
+
+class Coordinator:
+    """The locks shared by every TokenManager that uses one token store."""
+
+    def __init__(self) -> None:
+        self.thread_lock = threading.Lock()
+        self._loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._guard = threading.Lock()
+
+    def loop_lock(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        with self._guard:
+            lock = self._loop_locks.get(loop)
+            if lock is None:
+                lock = self._loop_locks[loop] = asyncio.Lock()
+            return lock
+
+
+_coordinators: dict[int, tuple[Any, Coordinator]] = {}
+_coordinators_guard = threading.Lock()
+
+
+def coordinator_for(store: object) -> Coordinator:
+    """The one coordinator of ``store`` in this process."""
+    with _coordinators_guard:
+        entry = _coordinators.get(id(store))
+        if entry is not None:
+            ref = entry[0]
+            if (ref() if isinstance(ref, weakref.ref) else ref) is store:
+                return entry[1]
+        coordinator = Coordinator()
+        key = id(store)
+        try:
+            holder: Any = weakref.ref(store, lambda _: _coordinators.pop(key, None))
+        except TypeError:  # not weak-referenceable: keep it alive with its coordinator
+            holder = store
+        _coordinators[key] = (holder, coordinator)
+        return coordinator
+
+
+def _try_process_lock(store: object) -> bool:
+    """Stores shared between processes (FileTokenStore) offer a non-blocking lock."""
+    try_lock = getattr(store, "try_lock", None)
+    return bool(try_lock()) if callable(try_lock) else True
+
+
+def _process_unlock(store: object) -> None:
+    unlock = getattr(store, "unlock", None)
+    if callable(unlock):
+        unlock()
+
+
+@contextlib.contextmanager
+def refresh_lock(coordinator: Coordinator, store: object) -> Iterator[None]:
+    """Held while refreshing: one thread of this process, and one process, at a time."""
+    with coordinator.thread_lock:
+        while not _try_process_lock(store):
+            time.sleep(0.01)
+        try:
+            yield
+        finally:
+            _process_unlock(store)
+
+
+@contextlib.asynccontextmanager
+async def arefresh_lock(coordinator: Coordinator, store: object) -> AsyncIterator[None]:
+    """Async :func:`refresh_lock`: one task per loop, then one thread, then one process."""
+    async with coordinator.loop_lock():
+        # Never block the event loop on the thread lock: poll it.
+        lock = coordinator.thread_lock
+        while not lock.acquire(blocking=False):
+            await asyncio.sleep(0.002)
+        try:
+            while not _try_process_lock(store):
+                await asyncio.sleep(0.01)
+        except BaseException:
+            lock.release()
+            raise
+        try:
+            yield
+        finally:
+            _process_unlock(store)
+            lock.release()
+
+
+def shielded(value: T) -> T:
+    """The sync twin of :func:`ashielded`: a call already runs to its end."""
+    return value
+
+
+async def ashielded(awaitable: Awaitable[T]) -> T:
+    """Await ``awaitable`` to its end even if the caller is cancelled meanwhile.
+
+    Once a refresh request is out the old refresh token may already be spent: the rotation is
+    finished and persisted before the cancellation reaches the caller.
+    """
+    task = asyncio.ensure_future(awaitable)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await task
+        raise

@@ -1,0 +1,69 @@
+# Derived from src/eaccounting/_async/changes.py by scripts/unasync.py: do not edit.
+# Change the async source and run `make unasync` (`make lint` fails when they drift).
+"""Incremental sync: the records of a resource changed since a watermark."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterator, Mapping
+from typing import Any, Generic, Protocol, TypeVar
+
+from .._watermark import build_filter, field_of, parse_watermark
+from ..odata import Filter
+from .paging import SyncPager
+
+__all__ = ["ChangedSince", "changed_since"]
+
+T = TypeVar("T")
+
+
+class _Listable(Protocol[T]):
+    """What changed-since needs of a resource facade (``client.customers`` and the like)."""
+
+    @property
+    def modified_field(self) -> str | None: ...
+
+    def iterate(
+        self,
+        *,
+        page_size: int = ...,
+        filter: Filter | str | None = ...,
+        orderby: Any = ...,
+        select: Any = ...,
+        params: Mapping[str, Any] | None = ...,
+        prefetch: int = ...,
+    ) -> SyncPager[T]: ...
+
+
+class ChangedSince(Generic[T]):
+    """Iterates the changed records; :attr:`watermark` is set once the first page arrived."""
+
+    def __init__(self, pager: SyncPager[T]) -> None:
+        self._pager = pager
+        self.watermark: _dt.datetime | None = None
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self._pager.pages():
+            if self.watermark is None:
+                self.watermark = parse_watermark(page.server_time_utc)
+            yield from page.items
+
+
+def changed_since(
+    resource: _Listable[T],
+    since: _dt.datetime | None,
+    *,
+    field: str | None = None,
+    filter: Filter | str | None = None,
+    page_size: int = 100,
+    prefetch: int = 0,
+) -> ChangedSince[T]:
+    """Records of ``resource`` whose timestamp is after ``since`` (all when None)."""
+    name = field_of(resource, field)
+    pager = resource.iterate(
+        page_size=page_size,
+        filter=build_filter(name, since, filter),
+        orderby=name,
+        prefetch=prefetch,
+    )
+    return ChangedSince(pager)

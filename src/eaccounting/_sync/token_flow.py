@@ -1,0 +1,121 @@
+# Derived from src/eaccounting/_async/token_flow.py by scripts/unasync.py: do not edit.
+# Change the async source and run `make unasync` (`make lint` fails when they drift).
+"""Talking to the token endpoint: hand out a valid access token, refresh single-flight.
+
+Visma's refresh tokens are single-use, so a refresh holds the store's lock (see
+``_concurrency``), re-reads the store, and reuses a token another caller already refreshed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from .._concurrency import refresh_lock, shielded
+from .._oauth import TokenEndpointError, TokenState, authlib_httpx, translate_oauth_error
+from ..errors import APIConnectionError, APITimeoutError
+from ..tokens import Token
+
+__all__ = ["TokenFlow"]
+
+
+class _KeepOpen(httpx.BaseTransport):
+    """Lends a transport to authlib's client without letting it close the transport."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self._inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self._inner.handle_request(request)
+
+
+class TokenFlow(TokenState):
+    """The token manager's synchronous methods."""
+
+    def access_token(self, transport: httpx.BaseTransport) -> str:
+        """A valid access token, refreshing first if it expires within the skew."""
+        token = self.current()
+        if self._fresh(token):
+            assert token is not None
+            return token.access_token
+        new = self.refresh(transport, stale=token.access_token if token else None)
+        return new.access_token
+
+    def refresh(self, transport: httpx.BaseTransport, *, stale: str | None) -> Token:
+        """Refresh unless another caller already replaced the token ``stale``."""
+        with refresh_lock(self._coordinator, self.store):
+            reused = self._reuse(stale)
+            if reused is not None:
+                return reused
+            current = self.store.load()
+            refresh_token = self._refresh_token_of(current)
+            return shielded(self._rotate(transport, refresh_token, current))
+
+    def _rotate(
+        self, transport: httpx.BaseTransport, refresh_token: str, current: Token | None
+    ) -> Token:
+        payload = self._post_refresh(transport, refresh_token)
+        return self._persist(payload, current)
+
+    def _sync_oauth(self, transport: httpx.BaseTransport) -> Any:
+        return authlib_httpx().OAuth2Client(
+            client_id=self.client_id,
+            client_secret=self.client_secret,
+            token_endpoint_auth_method="client_secret_basic",
+            transport=_KeepOpen(transport),
+            timeout=self.timeout,
+        )
+
+    def _post_refresh(self, transport: httpx.BaseTransport, refresh_token: str) -> Any:
+        with self._sync_oauth(transport) as oauth:
+            return _call_token_endpoint(
+                lambda: oauth.refresh_token(self.token_url, refresh_token=refresh_token),
+                self.token_url,
+            )
+
+    def exchange_code(
+        self,
+        transport: httpx.BaseTransport,
+        *,
+        code: str,
+        redirect_uri: str,
+        code_verifier: str | None = None,
+    ) -> Token:
+        """Exchange an authorization code for a token pair and save it to the store."""
+        with (
+            refresh_lock(self._coordinator, self.store),
+            self._sync_oauth(transport) as oauth,
+        ):
+            payload = _call_token_endpoint(
+                lambda: oauth.fetch_token(
+                    self.token_url,
+                    grant_type="authorization_code",
+                    code=code,
+                    redirect_uri=redirect_uri,
+                    code_verifier=code_verifier,
+                ),
+                self.token_url,
+                grant="authorization_code",
+            )
+            return self._persist(payload, None)
+
+
+def _call_token_endpoint(call: Callable[[], Any], url: str, grant: str = "refresh_token") -> Any:
+    from authlib.common.errors import AuthlibBaseError  # type: ignore[import-untyped]
+
+    try:
+        return call()
+    except AuthlibBaseError as exc:
+        raise translate_oauth_error(exc, grant) from None
+    except httpx.TimeoutException as exc:
+        raise APITimeoutError(
+            f"token request timed out: POST {url}", method="POST", url=url
+        ) from exc
+    except httpx.HTTPError as exc:
+        raise APIConnectionError(
+            f"token request failed: POST {url}: {type(exc).__name__}", method="POST", url=url
+        ) from exc
+    except ValueError as exc:  # a non-JSON body from the token endpoint
+        raise TokenEndpointError(f"token endpoint returned an unreadable response: {url}") from exc
