@@ -18,6 +18,7 @@ import pytest
 
 import eaccounting.cli.spec_diff.command as spec_diff_command
 from eaccounting.cli.spec_diff import SpecDiff, SpecDiffError, diff, load, main
+from eaccounting.cli.spec_diff.text import render
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_SPEC = REPO.parent / "shared" / "spec"
@@ -252,7 +253,7 @@ def test_only_parameter_change_is_the_leaked_options_param(real: SpecDiff) -> No
 def test_breaking_changes_and_rendering(real: SpecDiff) -> None:
     # 75 used schemas removed + 2,285 renames + 1 newly required + 37 newly read-only + 1 param.
     assert len(real.breaking) == 75 + 2285 + 1 + 37 + 1
-    text = real.render()
+    text = render(real)
     assert "  paths        237 → 250: +14 -1 (1 re-keyed)" in text
     assert "  operations   223 → 228: +8 -3 (3 re-keyed)" in text
     assert "  schemas      359 → 282: +13 -90 (269 shared, 0 renamed, 15 " in text
@@ -260,7 +261,7 @@ def test_breaking_changes_and_rendering(real: SpecDiff) -> None:
     assert "BREAKING property renamed: CustomerApi.gln → GLN" in text
     assert "BREAKING 2,281 properties renamed by a first-letter case flip" in text
     assert "BREAKING property renamed: CustomerApi.name → Name" not in text
-    assert "BREAKING property renamed: CustomerApi.name → Name" in real.render(full=True)
+    assert "BREAKING property renamed: CustomerApi.name → Name" in render(real, full=True)
     assert "  path added: /allocationperiods/deleted (no operations)\n" in text
     # Case flips mostly keep Python names (the generator snake-cases both spellings), except
     # a digit after a capital: address1 → address1, but Address1 → address_1.
@@ -361,7 +362,7 @@ def test_identical_specs_have_no_changes() -> None:
     result = diff(spec, copy.deepcopy(spec))
     assert list(result.changes()) == []
     assert not result.has_breaking
-    assert result.render().endswith("No breaking changes.\n")
+    assert render(result).endswith("No breaking changes.\n")
 
 
 def test_case_only_renames_plain_and_acronym() -> None:
@@ -374,7 +375,7 @@ def test_case_only_renames_plain_and_acronym() -> None:
     ]
     assert result.properties_added == result.properties_removed == []
     assert len(result.breaking) == 2
-    assert "BREAKING property renamed: A.gln → GLN" in result.render()
+    assert "BREAKING property renamed: A.gln → GLN" in render(result)
 
 
 def test_rename_inferred_from_identical_definition() -> None:
@@ -418,7 +419,7 @@ def test_removed_schema_is_breaking_only_if_an_operation_used_it() -> None:
     assert result.schemas_removed == ["Orphan", "Used"]
     assert result.schemas_removed_unused == ["Orphan"]
     assert [c.text for c in result.breaking if c.category == "schemas"] == ["schema removed: Used"]
-    assert "  schema removed: Orphan (no operation used it)\n" in result.render()
+    assert "  schema removed: Orphan (no operation used it)\n" in render(result)
 
 
 def test_removed_operation_is_breaking_added_is_not() -> None:
@@ -429,8 +430,8 @@ def test_removed_operation_is_breaking_added_is_not() -> None:
     assert [str(o) for o in result.operations_added] == ["POST /a (create_a)"]
     assert result.paths_added == ["/b"]
     assert [c.text for c in result.breaking] == ["operation removed: DELETE /a (delete_a)"]
-    assert "  BREAKING operation removed: DELETE /a (delete_a)\n" in result.render()
-    assert "  operation added: POST /a (create_a)\n" in result.render()
+    assert "  BREAKING operation removed: DELETE /a (delete_a)\n" in render(result)
+    assert "  operation added: POST /a (create_a)\n" in render(result)
 
 
 def test_rekeyed_path_template_is_not_breaking_but_removed_path_is() -> None:
@@ -509,7 +510,7 @@ def test_type_format_and_nullability_changes() -> None:
         "A.Number type: integer → string",
     ]
     assert len(result.breaking) == 4
-    assert "BREAKING property A.Number type: integer → string" in result.render()
+    assert "BREAKING property A.Number type: integer → string" in render(result)
 
 
 def test_openapi_30_nullable_equals_31_null_type() -> None:
@@ -549,7 +550,7 @@ def test_render_and_as_dict_shapes() -> None:
     old = _spec({"A": _obj({"x": {"type": "string"}})}, {"/a": {"get": _op()}})
     new = _spec({"A": _obj({"X": {"type": "string"}}), "B": _obj({})}, {"/a": {"get": _op()}})
     result = diff(old, new, old_label="v1.yaml", new_label="v2.yaml")
-    text = result.render()
+    text = render(result)
     assert text.startswith("Spec diff: v1.yaml → v2.yaml\n")
     assert "  schema added: B\n" in text
     data = result.as_dict()

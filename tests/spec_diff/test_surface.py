@@ -13,6 +13,7 @@ import pytest
 from eaccounting._spec import effective_spec
 from eaccounting.cli.spec_diff import Rename, diff, names
 from eaccounting.cli.spec_diff.operations import operations
+from eaccounting.cli.spec_diff.text import render
 
 
 def _op(op_id: str, tag: str, scopes: list[str] | None = None) -> dict[str, Any]:
@@ -58,12 +59,12 @@ def test_tag_rename_moves_every_client_api_name() -> None:
     result = diff(_spec(LABELS), _spec(new))
     assert result.tags_renamed == [Rename("", "CustomerLabels", "CustomerTags", "inferred")]
     assert (result.tags_added, result.tags_removed, result.operations_retagged) == ([], [], [])
-    assert _section(result.render(), "Tags (client.api namespaces)") == [
+    assert _section(render(result), "Tags (client.api namespaces)") == [
         "  BREAKING tag renamed (inferred): CustomerLabels → CustomerTags",
         "      public names: client.api.customer_labels → client.api.customer_tags; "
         "eaccounting_api.api.customer_labels → eaccounting_api.api.customer_tags",
     ]
-    assert "  tags         +0 -0, 1 renamed, 0 operations moved tag" in result.render()
+    assert "  tags         +0 -0, 1 renamed, 0 operations moved tag" in render(result)
 
 
 def test_case_only_tag_rename_is_breaking_only_if_the_package_name_changes() -> None:
@@ -99,7 +100,7 @@ def test_tag_removed_added_and_operation_moved_between_tags() -> None:
     assert (result.tags_removed, result.tags_added) == (["CustomerLabels"], ["Kivra"])
     # Not a rename: the surviving operation went to a tag that already existed.
     assert result.tags_renamed == []
-    assert _section(result.render(), "Tags (client.api namespaces)") == [
+    assert _section(render(result), "Tags (client.api namespaces)") == [
         "  BREAKING tag removed: CustomerLabels",
         "      public names: client.api.customer_labels removed; "
         "eaccounting_api.api.customer_labels removed",
@@ -111,7 +112,7 @@ def test_tag_removed_added_and_operation_moved_between_tags() -> None:
         "eaccounting_api.api.customer_labels.get_customer_label → "
         "eaccounting_api.api.customers.get_customer_label",
     ]
-    assert _section(result.render(), "Operations") == [
+    assert _section(render(result), "Operations") == [
         "  BREAKING operation removed: GET /customerlabels (list_customer_labels)",
         "      public names: client.api.customer_labels.list_customer_labels removed; "
         "eaccounting_api.api.customer_labels.list_customer_labels removed",
@@ -131,12 +132,12 @@ def test_empty_path_gaining_operations_and_new_empty_paths() -> None:
     result = diff(old, new)
     assert [(g.path, g.methods) for g in result.paths_gained] == [("/kivra/status", ("GET", "PUT"))]
     assert result.paths_added_empty == ["/kivra/register"]
-    assert _section(result.render(), "Paths") == [
+    assert _section(render(result), "Paths") == [
         "  path added: /kivra/register (no operations)",
         "  empty path gained operations: /kivra/status (GET, PUT); an overlay that removes "
         "empty path items must now keep it",
     ]
-    assert "  empty paths  1 added, 1 gained operations" in result.render()
+    assert "  empty paths  1 added, 1 gained operations" in render(result)
     assert not result.has_breaking  # new operations break nobody; the pipeline must keep them
 
 
@@ -144,7 +145,7 @@ def test_server_change_names_the_environment_preset() -> None:
     old = _spec(LABELS)
     new = _spec(LABELS, servers=[{"url": "https://api.spiris.se/v2"}])
     result = diff(old, new)
-    assert _section(result.render(), "Servers") == [
+    assert _section(render(result), "Servers") == [
         "  BREAKING server changed: https://eaccountingapi.vismaonline.com/v2 → "
         "https://api.spiris.se/v2",
         "      public names: eaccounting.environments.ENVIRONMENTS['production'].api_base_url "
@@ -185,7 +186,7 @@ def test_security_schemes_flows_scopes_and_required_scopes() -> None:
         },
     )
     result = diff(old, new)
-    assert _section(result.render(), "Security") == [
+    assert _section(render(result), "Security") == [
         "  BREAKING security scheme oauth authorizationCode tokenUrl: "
         "https://identity.vismaonline.com/connect/token → https://identity.spiris.se/connect/token",
         "      public names: eaccounting.environments (identity_url: authorize_url, token_url)",
@@ -195,10 +196,10 @@ def test_security_schemes_flows_scopes_and_required_scopes() -> None:
         "      public names: client.api.customers.list_customers needs oauth:ea:crm; "
         "eaccounting_api.api.customers.list_customers needs oauth:ea:crm",
     ]
-    assert "  servers      0 changes; security 4 changes" in result.render()
+    assert "  servers      0 changes; security 4 changes" in render(result)
     back = diff(new, old)
     assert "  operation GET /customers (list_customers) no longer requires oauth:ea:crm" in (
-        _section(back.render(), "Security")
+        _section(render(back), "Security")
     )
     gone = diff(old, _spec(old["paths"], components={"schemas": {}}))
     assert [c.text for c in gone.breaking if c.category == "security"] == [

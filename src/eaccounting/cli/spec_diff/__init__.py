@@ -46,6 +46,7 @@ from .results import (
     SpecStats,
     SurfaceChange,
 )
+from .text import render
 
 __all__ = [
     "Change",
@@ -64,4 +65,5 @@ __all__ = [
     "diff",
     "load",
     "main",
+    "render",
 ]

@@ -8,6 +8,7 @@ import sys
 
 from .compare import diff
 from .loading import SpecDiffError, load
+from .text import render
 
 __all__ = ["main"]
 
@@ -39,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result.as_dict(), indent=1, ensure_ascii=False))
     else:
-        sys.stdout.write(result.render(full=args.full))
+        sys.stdout.write(render(result, full=args.full))
     if args.fail_on_breaking and result.has_breaking:
         return 1
     return 0

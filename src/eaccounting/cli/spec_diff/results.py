@@ -466,12 +466,6 @@ class SpecDiff:
             "breaking_names": {c.text: list(c.names) for c in self.breaking if c.names},
         }
 
-    def render(self, *, full: bool = False) -> str:
-        """The human-readable report (see :func:`eaccounting.cli.spec_diff.text.render`)."""
-        from .text import render
-
-        return render(self, full=full)
-
     def aspect_count(self, aspect: str) -> int:
         return sum(1 for c in self.property_changes if c.aspect == aspect)
 
