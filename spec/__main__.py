@@ -3,7 +3,8 @@
 fetch      copy the pinned upstream spec to generated/upstream.yaml, refusing a hash mismatch
 normalise  check it against its own OpenAPI version, normalise 3.0 → 3.1 → generated/normalised.json
 overlay    render the overlays from overlays/decisions.toml, apply them strictly and validate
-           → generated/openapi.yaml (+ .json, generated/overlays/); nothing is written on failure
+           → generated/openapi.yaml (+ .json, the rendered generated/overlays/ and their report);
+           on failure these are removed, never left stale
 validate   openapi-spec-validator on the effective spec
 generate   openapi-python-client → generated/eaccounting_api (swapped in only when clean)
 update     re-pin to the spec at EACCOUNTING_SPEC: file, sha256, source and provenance
@@ -21,7 +22,7 @@ import sys
 from pathlib import Path
 
 from spec import generate, pin
-from spec.decisions import Decisions, DecisionsError
+from spec.decisions import DECISIONS_FILE, Decisions, DecisionsError
 from spec.documents import dump_json, dump_yaml, load_yaml
 from spec.effective import Build, build
 from spec.normalise import NormaliseError, declared_version, own_version_errors, to_openapi_31
@@ -30,8 +31,6 @@ GENERATED = pin.REPO / "generated"
 UPSTREAM = GENERATED / "upstream.yaml"  # the pinned bytes as published (YAML or JSON)
 NORMALISED = GENERATED / "normalised.json"
 EFFECTIVE = GENERATED / "openapi.yaml"
-RENDERED = GENERATED / "overlays"
-REPORT = GENERATED / "overlay-report.txt"
 
 
 def _show(path: Path) -> str:
@@ -73,8 +72,9 @@ def cmd_normalise(args: argparse.Namespace) -> int:
 
 
 def cmd_overlay(args: argparse.Namespace) -> int:
-    outputs = (args.out, args.out.with_suffix(".json"), RENDERED, REPORT)
-    result = build(load_yaml(args.spec), Decisions.load())
+    rendered, report = args.out.parent / "overlays", args.out.parent / "overlay-report.txt"
+    outputs = (args.out, args.out.with_suffix(".json"), rendered, report)
+    result = build(load_yaml(args.spec), Decisions.load(args.decisions))
     if not result.ok:
         _remove(*outputs)  # a stale effective spec must not survive a failed run
         for line in result.lines():
@@ -83,10 +83,10 @@ def cmd_overlay(args: argparse.Namespace) -> int:
         return 1
     assert result.rendering is not None
     print(result.rendering.report.render())
-    _remove(RENDERED)
+    _remove(rendered)
     for name, doc in result.rendering.overlays.items():
-        pin.write_atomically(RENDERED / name, dump_yaml(doc).encode("utf-8"))
-    REPORT.write_text(result.rendering.report.render() + "\n", encoding="utf-8")
+        pin.write_atomically(rendered / name, dump_yaml(doc).encode("utf-8"))
+    report.write_text(result.rendering.report.render() + "\n", encoding="utf-8")
     effective = result.rendering.effective
     pin.write_atomically(args.out, dump_yaml(effective).encode("utf-8"))
     # The JSON is the Makefile's target: written last, so it exists only after a full success.
@@ -144,7 +144,7 @@ def cmd_update(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     source = str(args.spec)
     upstream = pin.parse_spec(pin.read_source(source), source)
-    result = build(upstream, Decisions.load(), provisional=True)
+    result = build(upstream, Decisions.load(args.decisions), provisional=True)
     form = f"OpenAPI {result.declared}"
     if result.rendering is not None and result.declared.startswith("3.0."):
         form += f", normalised to {result.rendering.effective['openapi']}"
@@ -176,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("overlay")
     p.add_argument("--spec", type=Path, default=NORMALISED)
     p.add_argument("--out", type=Path, default=EFFECTIVE)
+    p.add_argument("--decisions", type=Path, default=DECISIONS_FILE)
     p.set_defaults(func=cmd_overlay)
     p = sub.add_parser("validate")
     p.add_argument("--spec", type=Path, default=EFFECTIVE)
@@ -188,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("check")
     p.add_argument("--spec", required=True, help="path or http(s) URL of a spec (YAML or JSON)")
     p.add_argument("--generate-into", type=Path, help="also generate a client into this folder")
+    p.add_argument("--decisions", type=Path, default=DECISIONS_FILE)
     p.set_defaults(func=cmd_check)
     args = parser.parse_args(argv)
     try:

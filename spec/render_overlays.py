@@ -86,7 +86,8 @@ def draft_operation_ids(
 def _name_action(path: str, method: str, name: str) -> dict[str, Any]:
     return {
         "target": op_target(path, method),
-        "description": "stable, readable name instead of a path-derived one",
+        # Names the decision's line, so an unmatched action says which line to delete.
+        "description": f'name decision "{operation_key(path, method)}" = "{name}"',
         "update": {"operationId": name},
     }
 
@@ -428,7 +429,11 @@ def _path_params(op: Mapping[str, Any]) -> list[str]:
 
 
 def draft_links(spec: Mapping[str, Any], decisions: Decisions) -> dict[str, Any]:
-    by_id = {op["operationId"]: (path, method, op) for path, method, op in operations(spec)}
+    by_id = {
+        op["operationId"]: (path, method, op)
+        for path, method, op in operations(spec)
+        if "operationId" in op  # an undecided operation has none; the build stops on it anyway
+    }
     actions = []
     for op_id, (path, method, op) in by_id.items():
         targets: dict[str, str] = {}
