@@ -77,10 +77,16 @@ class Decisions:
             raise DecisionsError(
                 f"{source}: {method.upper()} {path} is both named and removed; keep one"
             )
-        equivalent = {
-            old: EquivalentPath(str(v["path"]), str(v["parameter"]), str(v.get("reason", "")))
-            for old, v in _table(data, "equivalent_paths")
-        }
+        equivalent = {}
+        for old, v in _table(data, "equivalent_paths"):
+            if not isinstance(v, Mapping) or not {"path", "parameter"} <= set(v):
+                raise DecisionsError(
+                    f"{source} [equivalent_paths.{old!r}] = {v!r}: expected a table with path "
+                    "(the spelling that wins) and parameter (its path parameter's name)"
+                )
+            equivalent[old] = EquivalentPath(
+                str(v["path"]), str(v["parameter"]), str(v.get("reason", ""))
+            )
         return cls(
             operations=names,
             removed=removed,
