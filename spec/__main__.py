@@ -118,7 +118,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_generate(args: argparse.Namespace) -> int:
     staging = args.out.with_name(f".{args.out.name}.staging")
     _remove(staging)
-    warnings = generate.generate(args.spec, staging)
+    try:
+        warnings = generate.generate(args.spec, staging)
+    except RuntimeError as exc:  # the generator itself failed: its output says why
+        _remove(staging, args.out)
+        print(f"generate: {exc}", file=sys.stderr)
+        return 1
     if warnings:
         _remove(staging, args.out)
         for warning in warnings:
