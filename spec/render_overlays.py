@@ -61,11 +61,13 @@ def overlay(title: str, actions: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def mechanical_id(path: str, method: str) -> str:
-    words = re.sub(r"[{}]", "", path).replace(".", "_").strip("/").replace("/", "_")
-    return f"{method}_{re.sub(r'(?<=[a-z0-9])(?=[A-Z])', '_', words).lower()}"
+    """A valid snake_case name from method and path, suggested for an undecided operation."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", re.sub(r"[{}]", "", path))
+    snake = re.sub(r"[^a-z0-9]+", "_", words.lower()).strip("_")
+    return f"{method}_{snake}" if snake else method
 
 
-def draft_operation_ids(
+def render_operation_ids(
     spec: Mapping[str, Any], names: Mapping[tuple[str, str], str], removed: Mapping[Any, str]
 ) -> dict[str, Any]:
     actions = []
@@ -96,7 +98,7 @@ def _template_names(path: str) -> list[str]:
     return re.findall(r"{(\w+)}", path)
 
 
-def draft_paths(
+def render_paths(
     spec: Mapping[str, Any], ids: Mapping[tuple[str, str], str], decisions: Decisions
 ) -> dict[str, Any]:
     actions: list[dict[str, Any]] = []
@@ -173,7 +175,7 @@ def scopes_from_prose(description: str) -> list[str]:
     return re.findall(r"\*\s*([a-z.]+:[a-z_]+)", tail[1]) if len(tail) == 2 else []
 
 
-def draft_security(spec: Mapping[str, Any], decisions: Decisions) -> dict[str, Any]:
+def render_security(spec: Mapping[str, Any], decisions: Decisions) -> dict[str, Any]:
     scheme = {
         "type": "oauth2",
         "description": "Visma IdentityServer, authorization code flow; access tokens live 1 hour, "
@@ -246,7 +248,7 @@ PAGING_PARAMETERS = {
 }
 
 
-def draft_paging(spec: Mapping[str, Any]) -> dict[str, Any]:
+def render_paging(spec: Mapping[str, Any]) -> dict[str, Any]:
     actions: list[dict[str, Any]] = [
         {
             "target": "$.components",
@@ -267,7 +269,7 @@ def draft_paging(spec: Mapping[str, Any]) -> dict[str, Any]:
     return overlay("Paging and OData query options on list operations", actions)
 
 
-def draft_dates(spec: Mapping[str, Any], decisions: Decisions) -> dict[str, Any]:
+def render_dates(spec: Mapping[str, Any], decisions: Decisions) -> dict[str, Any]:
     actions = []
     for name, schema in spec["components"]["schemas"].items():
         for prop, definition in (schema.get("properties") or {}).items():
@@ -295,7 +297,7 @@ def draft_dates(spec: Mapping[str, Any], decisions: Decisions) -> dict[str, Any]
     return overlay("Calendar dates", actions)
 
 
-def draft_schemas(spec: Mapping[str, Any]) -> dict[str, Any]:
+def render_schemas(spec: Mapping[str, Any]) -> dict[str, Any]:
     actions: list[dict[str, Any]] = [
         {
             "target": "$.components.schemas.*.additionalProperties",
@@ -359,7 +361,7 @@ def error_response(description: str) -> dict[str, Any]:
     }
 
 
-def draft_responses(spec: Mapping[str, Any], decisions: Decisions) -> dict[str, Any]:
+def render_responses(spec: Mapping[str, Any], decisions: Decisions) -> dict[str, Any]:
     actions: list[dict[str, Any]] = [
         {
             "target": "$.components",
@@ -428,7 +430,7 @@ def _path_params(op: Mapping[str, Any]) -> list[str]:
     return [p["name"] for p in op.get("parameters", []) if p.get("in") == "path"]
 
 
-def draft_links(spec: Mapping[str, Any], decisions: Decisions) -> dict[str, Any]:
+def render_links(spec: Mapping[str, Any], decisions: Decisions) -> dict[str, Any]:
     by_id = {
         op["operationId"]: (path, method, op)
         for path, method, op in operations(spec)
@@ -499,18 +501,18 @@ def render(
     if provisional_names:
         names |= {key: mechanical_id(*key) for key in undecided}
     first = {
-        "01-operation-ids.yaml": draft_operation_ids(spec, names, decisions.removed),
-        "02-paths.yaml": draft_paths(spec, names, decisions),
+        "01-operation-ids.yaml": render_operation_ids(spec, names, decisions.removed),
+        "02-paths.yaml": render_paths(spec, names, decisions),
     }
     # Later classes target operations where 01 and 02 leave them (moved paths, removed items).
     fixed, report = apply_documents(spec, first.items())
     rest = {
-        "03-security.yaml": draft_security(fixed, decisions),
-        "04-paging.yaml": draft_paging(fixed),
-        "05-dates.yaml": draft_dates(fixed, decisions),
-        "06-schemas.yaml": draft_schemas(fixed),
-        "07-responses.yaml": draft_responses(fixed, decisions),
-        "08-links.yaml": draft_links(fixed, decisions),
+        "03-security.yaml": render_security(fixed, decisions),
+        "04-paging.yaml": render_paging(fixed),
+        "05-dates.yaml": render_dates(fixed, decisions),
+        "06-schemas.yaml": render_schemas(fixed),
+        "07-responses.yaml": render_responses(fixed, decisions),
+        "08-links.yaml": render_links(fixed, decisions),
     }
     effective, later = apply_documents(fixed, rest.items())
     report.results.extend(later.results)
