@@ -120,7 +120,8 @@ def render_paths(
         actions.append(
             {
                 "target": "$.paths",
-                "description": f"move {old} into {new}: one template per resource",
+                "description": f"move {old} into {new}: "
+                + (equivalent.reason or "one template per resource"),
                 "update": {new: moved},
             }
         )
