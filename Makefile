@@ -3,6 +3,9 @@
 #   make test       the test suite (.ci/run adds make lint and make typecheck)
 #   make bench      the performance measurements, written to docs/benchmarks.md
 # Pipeline: make spec → make overlay → make generate   (see README "Regenerate after a spec change")
+#   fetch (sha256-pinned) → normalise (3.0 → 3.1) → overlay (rendered from overlays/decisions.toml,
+#   applied strictly, validated) → generate. Each stage writes its output only on success, and
+#   .DELETE_ON_ERROR removes a target whose recipe failed, so no later run builds on a failure.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -11,6 +14,8 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 GEN    := generated
 export EACCOUNTING_SPEC ?=
+
+.DELETE_ON_ERROR:
 
 .PHONY: venv spec overlay validate generate spec-update spec-diff spec-check test lint unasync typecheck \
         contract record bench clean
@@ -35,10 +40,14 @@ $(GEN)/upstream.yaml: spec/pin.toml | $(STAMP)
 spec: $(STAMP)
 	$(PY) -m spec fetch
 
-# The effective spec: overlays applied strictly (an action that matches nothing fails the build).
-$(GEN)/openapi.json: $(GEN)/upstream.yaml $(wildcard overlays/*.yaml) $(wildcard spec/*.py)
+# OpenAPI 3.0.x (Visma's published JSON) or 3.1.x in, checked against its own version; 3.1 out.
+$(GEN)/normalised.json: $(GEN)/upstream.yaml spec/normalise.py
+	$(PY) -m spec normalise
+
+# The effective spec: overlays rendered from the decisions and applied strictly (an action that
+# matches nothing, or an upstream operation with no decision, fails the build), then validated.
+$(GEN)/openapi.json: $(GEN)/normalised.json overlays/decisions.toml $(wildcard spec/*.py)
 	$(PY) -m spec overlay
-	$(PY) -m spec validate
 overlay: $(GEN)/openapi.json
 
 $(GEN)/eaccounting_api/openapi.json: $(GEN)/openapi.json spec/generator.yaml $(wildcard spec/templates/*)
@@ -46,6 +55,7 @@ $(GEN)/eaccounting_api/openapi.json: $(GEN)/openapi.json spec/generator.yaml $(w
 generate: $(GEN)/eaccounting_api/openapi.json
 
 # Accept a new upstream version: make spec-update EACCOUNTING_SPEC=path-or-url
+# (rewrites the whole pin: file, sha256, default_source, provenance; then `make generate`)
 spec-update: $(STAMP)
 	@test -n "$(EACCOUNTING_SPEC)" || (echo "set EACCOUNTING_SPEC=path-or-url of the new spec" && exit 2)
 	$(PY) -m spec update
@@ -55,7 +65,8 @@ spec-diff: $(STAMP)
 	@test -n "$(OLD)" -a -n "$(NEW)" || (echo "usage: make spec-diff OLD=old.yaml NEW=new.yaml" && exit 2)
 	$(PY) -m eaccounting.cli.spec_diff "$(OLD)" "$(NEW)"
 
-# Which overlay actions still apply to another spec: make spec-check SPEC=path
+# What the pipeline makes of another spec (path or URL): make spec-check SPEC=path-or-url
+# Every stage runs; fails (exit 1) if `make generate` would stop on that spec, naming why.
 spec-check: $(STAMP)
 	@test -n "$(SPEC)" || (echo "usage: make spec-check SPEC=path-or-url" && exit 2)
 	$(PY) -m spec check --spec "$(SPEC)"

@@ -25,6 +25,12 @@ _StringTimestampLoader.yaml_implicit_resolvers = {
 
 def parse_document(text: str) -> Any:
     """Parse a YAML or JSON document (JSON is YAML) with timestamps kept as strings."""
+    if text.lstrip().startswith("{"):
+        # Visma serves JSON: the json module reads it ten times faster than a YAML parser.
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            pass  # YAML flow style also starts with "{"
     return yaml.load(text, Loader=_StringTimestampLoader)
 
 

@@ -1,4 +1,4 @@
-"""Apply the OpenAPI Overlay 1.0 documents in ``overlays/`` strictly, in file-name order.
+"""Apply OpenAPI Overlay 1.0 documents strictly, in order (spec.render_overlays renders them).
 
 oas-patch performs each action (it is the maintained implementation we rely on), but it says
 nothing when a target matches nothing, which is exactly what happens when Visma changes the spec
@@ -13,15 +13,10 @@ import copy
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from jsonpath_ng.ext import parse as parse_jsonpath
 from oas_patch import apply_overlay
-
-from spec.documents import load_yaml
-
-OVERLAY_DIR = Path(__file__).resolve().parents[1] / "overlays"
 
 # Steps of the JSONPath subset the overlays use: .name, ['key'], [?(...)], .*, [n]
 _STEP = re.compile(r"\.\*|\.[A-Za-z_$][\w$-]*|\['(?:[^']|'')*'\]|\[\?\(.*?\)\]|\[\d+\]")
@@ -66,10 +61,6 @@ class OverlayReport:
         return "\n".join(lines)
 
 
-def overlay_files(directory: Path = OVERLAY_DIR) -> list[Path]:
-    return sorted(directory.glob("*.yaml"))
-
-
 def explain_unmatched(target: str, doc: Any) -> str:
     """Name the first step of ``target`` that finds nothing in ``doc``."""
     steps = _STEP.findall(target[1:]) if target.startswith("$") else []
@@ -99,18 +90,13 @@ def _kind(action: Mapping[str, Any]) -> str:
     return next((k for k in ("remove", "update", "copy") if k in action), "unknown")
 
 
-def apply_overlays(
-    spec: Mapping[str, Any], files: Iterable[Path] | None = None
-) -> tuple[dict[str, Any], OverlayReport]:
-    """Return the effective spec and a report of every action's matches; ``spec`` is untouched."""
-    paths = files if files is not None else overlay_files()
-    return apply_documents(spec, [(path.name, load_yaml(path)) for path in paths])
-
-
 def apply_documents(
     spec: Mapping[str, Any], overlays: Iterable[tuple[str, Mapping[str, Any]]]
 ) -> tuple[dict[str, Any], OverlayReport]:
-    """Apply named overlay documents in order (see :func:`apply_overlays`)."""
+    """Return the spec after the named overlay documents, and a report of every action's matches.
+
+    ``spec`` is untouched.
+    """
     doc: dict[str, Any] = copy.deepcopy(dict(spec))
     report = OverlayReport()
     for name, overlay in overlays:

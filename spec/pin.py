@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import json
 import os
 import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import tomllib
+import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 PIN_FILE = REPO / "spec" / "pin.toml"
@@ -37,17 +41,23 @@ class Pin:
         configured = os.environ.get("EACCOUNTING_SPEC", "").strip()
         if configured:
             return configured
+        if is_url(self.default_source):
+            return self.default_source
         return str((REPO / self.default_source).resolve())
 
 
 def read_source(source: str) -> bytes:
     """Read a spec from a local path or an http(s) URL."""
-    if source.startswith(("http://", "https://")):
+    if is_url(source):
         try:
-            response = httpx.get(source, follow_redirects=True, timeout=60)
+            # Short connect timeout: without network this must fail in seconds, not minutes.
+            response = httpx.get(
+                source, follow_redirects=True, timeout=httpx.Timeout(60, connect=10)
+            )
             response.raise_for_status()
         except httpx.HTTPError as exc:
-            raise PinError(f"could not fetch the spec from {source}: {exc}") from exc
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise PinError(f"could not fetch the spec from {source}: {reason}") from exc
         return response.content
     path = Path(source)
     if not path.is_file():
@@ -55,6 +65,10 @@ def read_source(source: str) -> bytes:
             f"no spec file at {source}; set EACCOUNTING_SPEC to a path or URL of Visma's spec"
         )
     return path.read_bytes()
+
+
+def is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
 
 
 def sha256(data: bytes) -> str:
@@ -90,14 +104,62 @@ def fetch(out: Path, pin: Pin | None = None) -> str:
     return pin.sha256
 
 
-def update(source: str, path: Path = PIN_FILE) -> tuple[str, str]:
-    """Re-pin to the spec at ``source``; return (old sha256, new sha256)."""
+def parse_spec(data: bytes, source: str) -> Any:
+    """Parse spec bytes (YAML or JSON) into a document, or say in one line why not."""
+    from spec.documents import parse_document
+    from spec.normalise import NormaliseError, declared_version
+
+    try:
+        doc = parse_document(data.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise PinError(f"{source} is not a YAML or JSON document: {first}") from exc
+    try:
+        declared_version(doc)
+    except NormaliseError as exc:
+        raise PinError(f"{source}: {exc}") from exc
+    return doc
+
+
+def update(
+    source: str, path: Path = PIN_FILE, today: datetime.date | None = None
+) -> tuple[str, str]:
+    """Re-pin to the spec at ``source``: file, sha256, default_source and provenance together.
+
+    Return (old sha256, new sha256). The spec is read and parsed first, so a source that cannot
+    be read or is not an OpenAPI 3.0/3.1 document leaves the pin as it was.
+    """
     data = read_source(source)
+    doc = parse_spec(data, source)
     new = sha256(data)
-    text = path.read_text(encoding="utf-8")
     old = Pin.load(path).sha256
-    text = re.sub(r'^sha256 = "[0-9a-f]*"$', f'sha256 = "{new}"', text, count=1, flags=re.M)
-    name = source.rstrip("/").rsplit("/", 1)[-1]
-    text = re.sub(r'^file = ".*"$', f'file = "{name}"', text, count=1, flags=re.M)
+    info = doc.get("info") or {}
+    title = " ".join(str(info.get(k, "")) for k in ("title", "version")).strip() or "untitled"
+    date = (today or datetime.date.today()).isoformat()
+    form = "JSON" if data.lstrip().startswith(b"{") else "YAML"
+    values = {
+        "file": source.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1],
+        "sha256": new,
+        "default_source": source if is_url(source) else _relative_to_repo(source),
+        "provenance": f"{title}, OpenAPI {doc['openapi']} {form}; pinned {date} from {source}",
+    }
+    text = path.read_text(encoding="utf-8")
+    for key, value in values.items():
+        # json.dumps writes a valid TOML basic string (same escapes), on one line.
+        line = f"{key} = {json.dumps(value, ensure_ascii=False)}"
+        text, count = re.subn(
+            rf"^{key} = .*$", lambda _m, line=line: line, text, count=1, flags=re.M
+        )
+        if not count:
+            text = text.rstrip("\n") + f"\n{line}\n"
     write_atomically(path, text.encode("utf-8"))
     return old, new
+
+
+def _relative_to_repo(source: str) -> str:
+    """A path the next `make generate` finds from the repository (relative when possible)."""
+    absolute = Path(source).resolve()
+    try:
+        return os.path.relpath(absolute, REPO)
+    except ValueError:  # another drive (Windows)
+        return str(absolute)

@@ -1,4 +1,4 @@
-"""Overlays apply strictly: every action matches, and what no longer matches is explained."""
+"""Overlays render from the decisions and apply strictly; what no longer matches is explained."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 
+from spec.decisions import Decisions
 from spec.documents import load_yaml
 from spec.generate import validation_errors
-from spec.overlays import apply_documents, apply_overlays, explain_unmatched, overlay_files
+from spec.overlays import apply_documents, explain_unmatched
+from spec.render_overlays import operations, render
 
 from ..conftest import SHARED_SPEC
 
@@ -23,34 +25,43 @@ def raw_spec() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def applied(raw_spec: dict[str, Any]) -> Any:
-    return apply_overlays(raw_spec)
+def decisions() -> Decisions:
+    return Decisions.load()
 
 
-def test_every_action_of_every_overlay_matches(applied: Any) -> None:
-    _, report = applied
-    assert report.counts() == {
-        "01-operation-ids.yaml": (228, 228),
-        "02-paths.yaml": (96, 96),
-        "03-security.yaml": (228, 228),
-        "04-paging.yaml": (60, 60),
-        "05-dates.yaml": (111, 111),
-        "06-schemas.yaml": (22, 22),
-        "07-responses.yaml": (234, 234),
-        "08-links.yaml": (27, 27),
-    }
-    assert report.unmatched == []
+@pytest.fixture(scope="module")
+def applied(raw_spec: dict[str, Any], decisions: Decisions) -> Any:
+    return render(raw_spec, decisions)
 
 
-def test_overlays_apply_in_file_name_order() -> None:
-    names = [p.name for p in overlay_files()]
-    assert names == sorted(names) and names[0] == "01-operation-ids.yaml"
+def test_every_action_of_every_overlay_matches(
+    raw_spec: dict[str, Any], decisions: Decisions, applied: Any
+) -> None:
+    report = applied.report
+    assert report.unmatched == [] and applied.undecided == []
+    counts = report.counts()
+    upstream = list(operations(raw_spec))
+    empty = [p for p, item in raw_spec["paths"].items() if not item]
+    # One name per upstream operation that is not removed; one removal per empty path item,
+    # two actions per equivalent-path move, one per removed operation plus their record.
+    assert counts["01-operation-ids.yaml"] == (len(upstream) - len(decisions.removed),) * 2
+    moves = 2 * len(decisions.equivalent_paths)
+    removed = len(decisions.removed) + (1 if decisions.removed else 0)
+    assert counts["02-paths.yaml"] == (moves + len(empty) + removed,) * 2
+    effective_ops = list(operations(applied.effective))
+    paged = [
+        op
+        for _, _, op in effective_ops
+        if "parameters" in op
+        and any(p.get("$ref") == "#/components/parameters/page" for p in op["parameters"])
+    ]
+    assert counts["04-paging.yaml"] == (1 + len(paged),) * 2
+    assert list(counts) == sorted(counts) and len(counts) == 8
 
 
-def test_every_action_is_overlay_1_0_with_a_one_line_reason() -> None:
-    for path in overlay_files():
-        doc = load_yaml(path)
-        assert doc["overlay"] == "1.0.0", path.name
+def test_every_rendered_action_is_overlay_1_0_with_a_one_line_reason(applied: Any) -> None:
+    for name, doc in applied.overlays.items():
+        assert doc["overlay"] == "1.0.0", name
         for action in doc["actions"]:
             assert action["description"].strip() and "\n" not in action["description"], action
 
@@ -93,40 +104,31 @@ def test_an_action_without_a_reason_is_refused() -> None:
         apply_documents({"paths": {}}, [("x.yaml", overlay)])
 
 
-def test_the_2024_camelcase_spec_reports_exactly_what_no_longer_applies() -> None:
-    effective, report = apply_overlays(load_yaml(CAMEL))
-    # Moving /customerlabels/{customerlabelid} lands on the 2024 template that already has the
-    # operations: validation names the duplicated parameter (one per operation).
-    assert validation_errors(effective) == ["<root>: Duplicate parameter 'customerLabelId'"] * 3
-    assert report.counts() == {
-        "01-operation-ids.yaml": (228, 220),
-        "02-paths.yaml": (96, 86),
-        "03-security.yaml": (228, 224),
-        "04-paging.yaml": (60, 59),
-        "05-dates.yaml": (111, 9),
-        "06-schemas.yaml": (22, 13),
-        "07-responses.yaml": (234, 230),
-        "08-links.yaml": (27, 27),
-    }
-    reasons = [r.reason for r in report.unmatched]
-    assert len(reasons) == 138
-    # The casing flip explains 115 (dates, the ROT enum, the two label templates) ...
-    assert sum("a case-only rename" in r for r in reasons) == 115
-    # ... and the rest are exactly what Visma added in 2026 (reference §10).
+def test_the_2024_camelcase_spec_reports_exactly_what_no_longer_applies(
+    decisions: Decisions,
+) -> None:
+    rendering = render(load_yaml(CAMEL), decisions, provisional_names=True)
+    # Mechanical rules are re-derived from the 2024 spec itself (its camelCase dates, its empty
+    # path items), so only decisions can go stale: names of operations Visma added by 2026 ...
     added_in_2026 = {
         "$.paths has no ['/salespricelists/prices/{salesPriceListId}']",
         "$.paths has no ['/supplierinvoices/{creditInvoiceId}/offsetcandidates']",
         "$.paths has no ['/supplierinvoices/{creditInvoiceId}/offset']",
         "$.paths has no ['/supplierinvoices/{invoiceId}/offset/undo']",
-        "$.paths has no ['/allocationperiods/deleted']",
-        "$.paths has no ['/company/kivra/register']",
-        "$.paths has no ['/company/kivra/status']",
-        "$.paths has no ['/customers/kivra/lookup']",
-        "$.paths has no ['/integrations/amili/onboarding']",
-        "$.paths has no ['/integrations/amili/onboarding/status']",
-        "$.paths has no ['/integrations/amili/url']",
-        "$.paths has no ['/integrations/amili/cases/{customerInvoiceId}']",
-        "$.components.schemas has no SupplierInvoiceOffsetCandidateApi",
-        "$.components.schemas has no SupplierInvoiceOffsetCreateApi",
     }
+    reasons = [r.reason for r in rendering.report.unmatched]
     assert {r for r in reasons if "case-only" not in r} == added_in_2026
+    # ... and the label templates, whose 2024 spelling differs only in case.
+    case_only = [r for r in reasons if "case-only" in r]
+    assert set(case_only) == {
+        "$.paths has no ['/articlelabels/{articlelabelid}'] "
+        "(but has '/articlelabels/{articleLabelId}': a case-only rename)",
+        "$.paths has no ['/customerlabels/{customerlabelid}'] "
+        "(but has '/customerlabels/{customerLabelId}': a case-only rename)",
+    }
+    assert len(reasons) == 10
+    # The customer-label operations exist under the other spelling, which has no decision.
+    assert rendering.undecided == [
+        ("/customerlabels/{customerLabelId}", m) for m in ("get", "put", "delete")
+    ]
+    assert validation_errors(rendering.effective) == []

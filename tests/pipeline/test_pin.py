@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 
+import httpx
 import pytest
+import respx
 
 from spec import pin
 
-PINNED = "8e8462ca2f27b434d575dd7b622fec44199822237a72ff161c923f4a112d98dd"
+PINNED = pin.Pin.load().sha256
 
 
-def test_pin_names_the_2026_02_spec_and_its_provenance() -> None:
+def test_the_pin_names_a_file_its_sha256_source_and_provenance() -> None:
     p = pin.Pin.load()
-    assert (p.file, p.sha256) == ("eaccounting-v2.2026-02.yaml", PINNED)
-    assert "matssun/visma-external-api-schemas" in p.provenance
+    assert re.fullmatch(r"[0-9a-f]{64}", p.sha256)
+    assert p.default_source.endswith(p.file)
+    assert "OpenAPI 3." in p.provenance
 
 
 def test_fetch_copies_the_pinned_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -50,13 +54,80 @@ def test_a_missing_source_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> N
         pin.fetch(Path("/tmp/never-written.yaml"))
 
 
-def test_update_repins_to_a_new_version(tmp_path: Path) -> None:
+def test_update_rewrites_the_whole_pin(tmp_path: Path) -> None:
+    pin_file = tmp_path / "pin.toml"
+    pin_file.write_text(pin.PIN_FILE.read_text())
+    new_spec = tmp_path / "v2.json"
+    new_spec.write_bytes(
+        b'{"openapi": "3.0.4", "info": {"title": "eAccounting API", "version": "v2"}}'
+    )
+    old, new = pin.update(str(new_spec), pin_file, today=datetime.date(2027, 1, 31))
+    assert (old, new) == (pin.Pin.load().sha256, pin.sha256(new_spec.read_bytes()))
+    repinned = pin.Pin.load(pin_file)
+    assert (repinned.file, repinned.sha256) == ("v2.json", new)
+    # The source is where the next `make generate` finds it, and the line says what it is.
+    assert (pin.REPO / repinned.default_source).resolve() == new_spec.resolve()
+    assert repinned.provenance == (
+        f"eAccounting API v2, OpenAPI 3.0.4 JSON; pinned 2027-01-31 from {new_spec}"
+    )
+    # The comments above the keys survive.
+    assert pin_file.read_text().startswith(pin.PIN_FILE.read_text().split("file =")[0])
+
+
+def test_after_update_fetch_takes_the_new_spec_without_any_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pin_file = tmp_path / "pin.toml"
     pin_file.write_text(pin.PIN_FILE.read_text())
     new_spec = tmp_path / "eaccounting-v2.2027-01.yaml"
-    new_spec.write_bytes(b"openapi: 3.1.1\ninfo: {}\n")
-    old, new = pin.update(str(new_spec), pin_file)
-    assert (old, new) == (PINNED, pin.sha256(new_spec.read_bytes()))
+    new_spec.write_bytes(b"openapi: 3.1.1\ninfo: {title: t, version: v2}\npaths: {}\n")
+    pin.update(str(new_spec), pin_file)
+    monkeypatch.delenv("EACCOUNTING_SPEC", raising=False)
+    out = tmp_path / "upstream.yaml"
+    assert pin.fetch(out, pin.Pin.load(pin_file)) == pin.sha256(new_spec.read_bytes())
+    assert out.read_bytes() == new_spec.read_bytes()
+
+
+def test_update_keeps_a_url_as_the_source(tmp_path: Path) -> None:
+    pin_file = tmp_path / "pin.toml"
+    pin_file.write_text(pin.PIN_FILE.read_text())
+    body = b'{"openapi": "3.0.4", "info": {"title": "T", "version": "v2"}, "paths": {}}'
+    url = "https://eaccountingapi.vismaonline.com/openapi/v2.json"
+    with respx.mock:
+        respx.get(url).mock(return_value=httpx.Response(200, content=body))
+        pin.update(url, pin_file, today=datetime.date(2027, 1, 31))
     repinned = pin.Pin.load(pin_file)
-    assert (repinned.file, repinned.sha256) == ("eaccounting-v2.2027-01.yaml", new)
-    assert repinned.provenance == pin.Pin.load().provenance
+    assert (repinned.file, repinned.default_source) == ("v2.json", url)
+    assert repinned.source() == url
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"<html>nope</html>", "not an OpenAPI 3.0.x or 3.1.x document (no 'openapi' field)"),
+        (b'swagger: "2.0"\n', "not an OpenAPI 3.0.x or 3.1.x document (no 'openapi' field)"),
+        (b"openapi: 3.2.0\n", "not an OpenAPI 3.0.x or 3.1.x document (openapi: '3.2.0')"),
+        (b"openapi: [unclosed\n", "is not a YAML or JSON document"),
+    ],
+)
+def test_update_refuses_what_is_not_an_openapi_3_0_or_3_1_document_and_keeps_the_pin(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    pin_file = tmp_path / "pin.toml"
+    pin_file.write_text(pin.PIN_FILE.read_text())
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(content)
+    with pytest.raises(pin.PinError, match=re.escape(message)):
+        pin.update(str(bad), pin_file)
+    assert pin_file.read_text() == pin.PIN_FILE.read_text()
+
+
+def test_an_unreachable_url_is_one_clear_line() -> None:
+    url = "https://eaccountingapi.vismaonline.com/openapi/v2.json"
+    with respx.mock:
+        respx.get(url).mock(side_effect=httpx.ConnectError("[Errno -2] Name or service not known"))
+        with pytest.raises(pin.PinError) as excinfo:
+            pin.read_source(url)
+    assert str(excinfo.value) == (
+        f"could not fetch the spec from {url}: [Errno -2] Name or service not known"
+    )

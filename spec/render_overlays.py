@@ -1,81 +1,30 @@
-"""Draft the mechanical overlay actions from a spec's structure and prose.
+"""Render the overlays from the hand-kept decisions and the spec's own structure and prose.
 
-The committed ``overlays/*.yaml`` are the source of truth; this script only *drafts* actions so a
-maintainer can review them when Visma publishes a new spec:
+The overlays are build output: ``python -m spec overlay`` renders them from
+``overlays/decisions.toml`` (what a person decided: operation names, removed operations, path
+equivalences, scope exceptions, PDF bodies, date parameters, flow links) and from mechanical
+rules applied to the spec itself (scopes quoted in each description, paging on every
+``PaginatedResponseOf*`` list, error responses, ``*Date`` properties, CRUD links), writes them to
+``generated/overlays/`` for review and applies them strictly (``spec.overlays``).
 
-    python -m spec.draft_overlays --spec path/to/new.yaml --out /tmp/drafts
-
-It writes one overlay per defect class next to each other in ``--out``. Operation ids already
-chosen in ``overlays/01-operation-ids.yaml`` are kept; operations without one get a mechanical
-``<method>_<path>`` name marked ``TODO`` in its description, to be renamed by hand.
-Compare the drafts with ``overlays/`` (``diff -r``) and copy over what should change.
+Rules that depend on the spec are re-derived from every new spec, so they never go stale and
+never hide anything: an empty path item is removed only while it is empty, and an operation
+without a decision stops the build with the exact line to add.
 """
 
 from __future__ import annotations
 
-import argparse
 import copy
 import re
 from collections.abc import Iterator, Mapping
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
-from spec.documents import dump_yaml, load_yaml
-from spec.overlays import apply_documents
+from spec.decisions import Decisions, operation_key
+from spec.overlays import OverlayReport, apply_documents
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
-REPO = Path(__file__).resolve().parents[1]
-
-SCOPES = {
-    "ea:api": "Access the eAccounting API (always required)",
-    "offline_access": "Receive a refresh token",
-    "ea:sales": "Read and write sales data",
-    "ea:sales_readonly": "Read sales data",
-    "ea:purchase": "Read and write purchase data",
-    "ea:purchase_readonly": "Read purchase data",
-    "ea:accounting": "Read and write accounting data",
-    "ea:accounting_readonly": "Read accounting data",
-    "vls:api": "Access the Payroll (Lön Smart) API",
-}
-
-# Path items that describe the same resource under two spellings of one template; the operations
-# of the first are moved into the second (OAS forbids equivalent templates; generators collide).
-EQUIVALENT_PATHS: dict[str, tuple[str, str]] = {
-    "/articlelabels/{articlelabelid}": ("/articlelabels/{articleLabelId}", "articleLabelId"),
-    "/costcenteritems/{itemId}": ("/costcenteritems/{costCenterItemId}", "costCenterItemId"),
-    "/customerinvoicedrafts/{invoiceDraftId}": (
-        "/customerinvoicedrafts/{customerInvoiceDraftId}",
-        "customerInvoiceDraftId",
-    ),
-    # Not an equivalent pair but a template/parameter mismatch: the template is lower-case while
-    # every operation declares ``customerLabelId``; move to the spelling the parameters use.
-    "/customerlabels/{customerlabelid}": ("/customerlabels/{customerLabelId}", "customerLabelId"),
-}
-
-# "Requires any of the following scopes:" followed by an empty list.
-INFERRED_SCOPES = {("/supplierinvoices/transactionalcosts", "post"): ["ea:purchase"]}
-
-PDF_OPERATIONS = {
-    ("/customerinvoices/{invoiceId}/print", "get"),
-    ("/orders/{id}/print", "get"),
-    ("/orders/{id}/deliverynote/print", "get"),
-    ("/quotes/{id}/print", "get"),
-    ("/salesdocumentattachments/{attachmentId}.pdf", "get"),
-}
-
-DATE_PARAMETERS = {
-    ("/accountbalances/{date}", "get", "date"),
-    ("/accountbalances/{accountNumber}/{date}", "get", "date"),
-    ("/sie4export/{fromDate}/{toDate}", "get", "fromDate"),
-    ("/sie4export/{fromDate}/{toDate}", "get", "toDate"),
-    ("/banktransactions/{bankAccountId}/matched", "get", "fromDate"),
-    ("/banktransactions/{bankAccountId}/matched", "get", "toDate"),
-    ("/banktransactions/{bankAccountId}/unmatched", "get", "fromDate"),
-    ("/banktransactions/{bankAccountId}/unmatched", "get", "toDate"),
-    ("/currencies/exchangerate", "get", "date"),
-}
+EMPTY_PATH_REASON = "empty path item: an undocumented endpoint with no operations"
 
 ROT_ENUM = {
     "type": "integer",
@@ -112,36 +61,56 @@ def overlay(title: str, actions: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def mechanical_id(path: str, method: str) -> str:
-    words = re.sub(r"[{}]", "", path).replace(".", "_").strip("/").replace("/", "_")
-    return f"{method}_{re.sub(r'(?<=[a-z0-9])(?=[A-Z])', '_', words).lower()}"
+    """A valid snake_case name from method and path, suggested for an undecided operation."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", re.sub(r"[{}]", "", path))
+    snake = re.sub(r"[^a-z0-9]+", "_", words.lower()).strip("_")
+    return f"{method}_{snake}" if snake else method
 
 
-def draft_operation_ids(spec: Mapping[str, Any], known: Mapping[str, str]) -> dict[str, Any]:
+def render_operation_ids(
+    spec: Mapping[str, Any], names: Mapping[tuple[str, str], str], removed: Mapping[Any, str]
+) -> dict[str, Any]:
     actions = []
+    listed = set()
     for path, method, _ in operations(spec):
-        target = op_target(path, method)
-        if target in known:
-            name, reason = known[target], "stable, readable name instead of a path-derived one"
-        else:
-            name, reason = mechanical_id(path, method), "TODO: choose a readable name"
-        actions.append({"target": target, "description": reason, "update": {"operationId": name}})
+        if (path, method) in removed or (path, method) not in names:
+            continue
+        listed.add((path, method))
+        actions.append(_name_action(path, method, names[(path, method)]))
+    # A decision for an operation upstream no longer has still renders: it matches nothing and
+    # fails the build, which is how a removed upstream operation gets noticed.
+    for (path, method), name in names.items():
+        if (path, method) not in listed:
+            actions.append(_name_action(path, method, name))
     return overlay("Stable snake_case operationIds", actions)
+
+
+def _name_action(path: str, method: str, name: str) -> dict[str, Any]:
+    return {
+        "target": op_target(path, method),
+        # Names the decision's line, so an unmatched action says which line to delete.
+        "description": f'name decision "{operation_key(path, method)}" = "{name}"',
+        "update": {"operationId": name},
+    }
 
 
 def _template_names(path: str) -> list[str]:
     return re.findall(r"{(\w+)}", path)
 
 
-def draft_paths(spec: Mapping[str, Any], ids: Mapping[str, str]) -> dict[str, Any]:
+def render_paths(
+    spec: Mapping[str, Any], ids: Mapping[tuple[str, str], str], decisions: Decisions
+) -> dict[str, Any]:
     actions: list[dict[str, Any]] = []
-    for old, (new, param) in EQUIVALENT_PATHS.items():
-        item = spec["paths"].get(old, {})
+    for old, equivalent in decisions.equivalent_paths.items():
+        new, param = equivalent.path, equivalent.parameter
+        item = spec["paths"].get(old) or {}
         moved: dict[str, Any] = {}
         for method in HTTP_METHODS:
             if method not in item:
                 continue
             op = copy.deepcopy(item[method])
-            op["operationId"] = ids.get(op_target(old, method), mechanical_id(new, method))
+            op["operationId"] = ids.get((old, method), mechanical_id(new, method))
             renames = dict(zip(_template_names(old), _template_names(new), strict=True))
             for prm in op.get("parameters", []):
                 if prm.get("in") == "path":
@@ -151,7 +120,8 @@ def draft_paths(spec: Mapping[str, Any], ids: Mapping[str, str]) -> dict[str, An
         actions.append(
             {
                 "target": "$.paths",
-                "description": f"move {old} into {new}: one template per resource",
+                "description": f"move {old} into {new}: "
+                + (equivalent.reason or "one template per resource"),
                 "update": {new: moved},
             }
         )
@@ -164,33 +134,40 @@ def draft_paths(spec: Mapping[str, Any], ids: Mapping[str, str]) -> dict[str, An
         )
     for path, item in spec["paths"].items():
         if not item:
+            # Rendered from this very spec, so the removal exists only while the item is empty:
+            # once Visma adds a method, the path stays and its operation needs a name.
             actions.append(
                 {
                     "target": f"$.paths['{path}']",
-                    "description": "empty path item: an undocumented endpoint with no operations",
+                    "description": EMPTY_PATH_REASON,
                     "remove": True,
                 }
             )
-        elif path.startswith("/warmup_"):
-            actions.append(
-                {
-                    "target": f"$.paths['{path}']",
-                    "description": "internal warm-up probe, not part of the public API",
-                    "remove": True,
-                }
-            )
-            removed = {
-                f"{m.upper()} {path}": "internal warm-up probe (no docs, no scope)"
-                for m in HTTP_METHODS
-                if m in item
+    for (path, method), reason in decisions.removed.items():
+        item = spec["paths"].get(path) or {}
+        whole = bool(item) and all(
+            (path, m) in decisions.removed for m in HTTP_METHODS if m in item
+        )
+        actions.append(
+            {
+                "target": f"$.paths['{path}']" if whole else op_target(path, method),
+                "description": f"left out of the client: {reason}",
+                "remove": True,
             }
-            actions.append(
-                {
-                    "target": "$",
-                    "description": "record removed operations so reports can list them",
-                    "update": {"x-removed-operations": removed},
-                }
-            )
+        )
+    if decisions.removed:
+        actions.append(
+            {
+                "target": "$",
+                "description": "record removed operations so reports can list them",
+                "update": {
+                    "x-removed-operations": {
+                        operation_key(path, method): reason
+                        for (path, method), reason in decisions.removed.items()
+                    }
+                },
+            }
+        )
     return overlay("Path templates and hidden path items", actions)
 
 
@@ -199,7 +176,7 @@ def scopes_from_prose(description: str) -> list[str]:
     return re.findall(r"\*\s*([a-z.]+:[a-z_]+)", tail[1]) if len(tail) == 2 else []
 
 
-def draft_security(spec: Mapping[str, Any]) -> dict[str, Any]:
+def render_security(spec: Mapping[str, Any], decisions: Decisions) -> dict[str, Any]:
     scheme = {
         "type": "oauth2",
         "description": "Visma IdentityServer, authorization code flow; access tokens live 1 hour, "
@@ -209,7 +186,7 @@ def draft_security(spec: Mapping[str, Any]) -> dict[str, Any]:
                 "authorizationUrl": "https://identity.vismaonline.com/connect/authorize",
                 "tokenUrl": "https://identity.vismaonline.com/connect/token",
                 "refreshUrl": "https://identity.vismaonline.com/connect/token",
-                "scopes": SCOPES,
+                "scopes": decisions.scopes,
             }
         },
     }
@@ -223,8 +200,8 @@ def draft_security(spec: Mapping[str, Any]) -> dict[str, Any]:
     for path, method, op in operations(spec):
         scopes = scopes_from_prose(op.get("description") or "")
         reason = "scopes stated in the operation's prose (any of)"
-        if not scopes and (path, method) in INFERRED_SCOPES:
-            scopes = INFERRED_SCOPES[(path, method)]
+        if not scopes and (path, method) in decisions.inferred_scopes:
+            scopes = decisions.inferred_scopes[(path, method)]
             reason = "the prose lists no scope; inferred from the resource's other operations"
         if not scopes:
             continue
@@ -272,7 +249,7 @@ PAGING_PARAMETERS = {
 }
 
 
-def draft_paging(spec: Mapping[str, Any]) -> dict[str, Any]:
+def render_paging(spec: Mapping[str, Any]) -> dict[str, Any]:
     actions: list[dict[str, Any]] = [
         {
             "target": "$.components",
@@ -293,7 +270,7 @@ def draft_paging(spec: Mapping[str, Any]) -> dict[str, Any]:
     return overlay("Paging and OData query options on list operations", actions)
 
 
-def draft_dates(spec: Mapping[str, Any]) -> dict[str, Any]:
+def render_dates(spec: Mapping[str, Any], decisions: Decisions) -> dict[str, Any]:
     actions = []
     for name, schema in spec["components"]["schemas"].items():
         for prop, definition in (schema.get("properties") or {}).items():
@@ -305,7 +282,12 @@ def draft_dates(spec: Mapping[str, Any]) -> dict[str, Any]:
                         "update": {"format": "date"},
                     }
                 )
-    for path, method, param in sorted(DATE_PARAMETERS):
+    dated = sorted(
+        (path, method, param)
+        for (path, method), params in decisions.date_parameters.items()
+        for param in params
+    )
+    for path, method, param in dated:
         actions.append(
             {
                 "target": f"{op_target(path, method)}.parameters[?(@.name=='{param}')].schema",
@@ -316,7 +298,7 @@ def draft_dates(spec: Mapping[str, Any]) -> dict[str, Any]:
     return overlay("Calendar dates", actions)
 
 
-def draft_schemas(spec: Mapping[str, Any]) -> dict[str, Any]:
+def render_schemas(spec: Mapping[str, Any]) -> dict[str, Any]:
     actions: list[dict[str, Any]] = [
         {
             "target": "$.components.schemas.*.additionalProperties",
@@ -380,7 +362,7 @@ def error_response(description: str) -> dict[str, Any]:
     }
 
 
-def draft_responses(spec: Mapping[str, Any]) -> dict[str, Any]:
+def render_responses(spec: Mapping[str, Any], decisions: Decisions) -> dict[str, Any]:
     actions: list[dict[str, Any]] = [
         {
             "target": "$.components",
@@ -420,9 +402,10 @@ def draft_responses(spec: Mapping[str, Any]) -> dict[str, Any]:
                 "update": add,
             }
         )
-    for path, method in sorted(PDF_OPERATIONS):
+    for path, method in sorted(decisions.pdf_operations):
         target = f"{op_target(path, method)}.responses['200']"
-        if spec["paths"][path][method]["responses"]["200"].get("content"):
+        op = (spec["paths"].get(path) or {}).get(method) or {}
+        if (op.get("responses") or {}).get("200", {}).get("content"):
             actions.append(
                 {
                     "target": f"{target}.content",
@@ -444,25 +427,16 @@ def draft_responses(spec: Mapping[str, Any]) -> dict[str, Any]:
     return overlay("Error responses and binary bodies", actions)
 
 
-# Links that are not create → get/update/delete of one resource: the invoice flow.
-FLOW_LINKS = {
-    "create_customer_invoice_draft": {"convert_customer_invoice_draft": "customerInvoiceDraftId"},
-    "convert_customer_invoice_draft": {
-        "get_customer_invoice": "invoiceId",
-        "create_customer_invoice_payment": "invoiceId",
-    },
-    "create_supplier_invoice_draft": {"convert_supplier_invoice_draft": "id"},
-    "create_voucher_draft": {"convert_voucher_draft": "voucherDraftId"},
-    "create_quote": {"accept_quote": "id", "convert_quote_to_order": "id"},
-}
-
-
 def _path_params(op: Mapping[str, Any]) -> list[str]:
     return [p["name"] for p in op.get("parameters", []) if p.get("in") == "path"]
 
 
-def draft_links(spec: Mapping[str, Any]) -> dict[str, Any]:
-    by_id = {op["operationId"]: (path, method, op) for path, method, op in operations(spec)}
+def render_links(spec: Mapping[str, Any], decisions: Decisions) -> dict[str, Any]:
+    by_id = {
+        op["operationId"]: (path, method, op)
+        for path, method, op in operations(spec)
+        if "operationId" in op  # an undecided operation has none; the build stops on it anyway
+    }
     actions = []
     for op_id, (path, method, op) in by_id.items():
         targets: dict[str, str] = {}
@@ -472,10 +446,12 @@ def draft_links(spec: Mapping[str, Any]) -> dict[str, Any]:
                 follower = by_id.get(f"{verb}_{resource}")
                 if follower and len(_path_params(follower[2])) == 1:
                     targets[f"{verb}_{resource}"] = _path_params(follower[2])[0]
-        targets |= FLOW_LINKS.get(op_id, {})
+        targets |= decisions.flow_links.get(op_id, {})
         if not targets:
             continue
-        status = next(c for c in op["responses"] if c.startswith("2"))
+        status = next((c for c in op["responses"] if c.startswith("2")), None)
+        if status is None:
+            continue
         links = {
             name: {"operationId": name, "parameters": {param: "$response.body#/Id"}}
             for name, param in targets.items()
@@ -490,39 +466,55 @@ def draft_links(spec: Mapping[str, Any]) -> dict[str, Any]:
     return overlay("OpenAPI links for stateful contract scenarios", actions)
 
 
-def known_ids(path: Path) -> dict[str, str]:
-    if not path.exists():
-        return {}
-    doc = yaml.safe_load(path.read_text())
-    return {a["target"]: a["update"]["operationId"] for a in doc["actions"]}
+@dataclass
+class Rendering:
+    """The rendered overlays, the effective spec they make, and what stopped or may stop it."""
+
+    overlays: dict[str, dict[str, Any]]
+    effective: dict[str, Any]
+    report: OverlayReport
+    undecided: list[tuple[str, str]] = field(default_factory=list)
+
+    def undecided_lines(self, source: str = "overlays/decisions.toml") -> list[str]:
+        """One line per operation without a decision, with the exact edit that settles it."""
+        return [
+            f"UNDECIDED {operation_key(path, method)}: no name decision. Add under [operations] "
+            f'in {source}:  "{operation_key(path, method)}" = "{mechanical_id(path, method)}"'
+            "  (or choose a better name; or list it under [removed] with a reason)"
+            for path, method in self.undecided
+        ]
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--spec", required=True, type=Path, help="upstream spec (YAML or JSON)")
-    parser.add_argument("--out", required=True, type=Path, help="folder for the drafts")
-    args = parser.parse_args(argv)
-    spec = load_yaml(args.spec)
-    ids = known_ids(REPO / "overlays" / "01-operation-ids.yaml")
-    args.out.mkdir(parents=True, exist_ok=True)
-    drafts = {
-        "01-operation-ids.yaml": draft_operation_ids(spec, ids),
-        "02-paths.yaml": draft_paths(spec, ids),
+def render(
+    spec: Mapping[str, Any], decisions: Decisions, provisional_names: bool = False
+) -> Rendering:
+    """Render every overlay for ``spec`` and apply them, in file-name order.
+
+    Operations without a decision are listed in ``undecided``; with ``provisional_names`` they
+    get a mechanical ``<method>_<path>`` name so a check can still validate and generate.
+    """
+    undecided = [
+        (path, method)
+        for path, method, _ in operations(spec)
+        if (path, method) not in decisions.operations and (path, method) not in decisions.removed
+    ]
+    names = dict(decisions.operations)
+    if provisional_names:
+        names |= {key: mechanical_id(*key) for key in undecided}
+    first = {
+        "01-operation-ids.yaml": render_operation_ids(spec, names, decisions.removed),
+        "02-paths.yaml": render_paths(spec, names, decisions),
     }
     # Later classes target operations where 01 and 02 leave them (moved paths, removed items).
-    fixed, _ = apply_documents(spec, drafts.items())
-    drafts |= {
-        "03-security.yaml": draft_security(fixed),
-        "04-paging.yaml": draft_paging(fixed),
-        "05-dates.yaml": draft_dates(fixed),
-        "06-schemas.yaml": draft_schemas(fixed),
-        "07-responses.yaml": draft_responses(fixed),
-        "08-links.yaml": draft_links(fixed),
+    fixed, report = apply_documents(spec, first.items())
+    rest = {
+        "03-security.yaml": render_security(fixed, decisions),
+        "04-paging.yaml": render_paging(fixed),
+        "05-dates.yaml": render_dates(fixed, decisions),
+        "06-schemas.yaml": render_schemas(fixed),
+        "07-responses.yaml": render_responses(fixed, decisions),
+        "08-links.yaml": render_links(fixed, decisions),
     }
-    for name, doc in drafts.items():
-        (args.out / name).write_text(dump_yaml(doc))
-        print(f"{args.out / name}: {len(doc['actions'])} actions")
-
-
-if __name__ == "__main__":
-    main()
+    effective, later = apply_documents(fixed, rest.items())
+    report.results.extend(later.results)
+    return Rendering(first | rest, effective, report, undecided)
