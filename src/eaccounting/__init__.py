@@ -13,6 +13,7 @@ The generated models and operations (``eaccounting_api``) are imported on first 
 from __future__ import annotations
 
 from ._client import AsyncClient, Client
+from ._version import __spec_version__, __version__
 from .auth import AuthorizationRequest, TokenEndpointError, TokenPersistenceError
 from .environments import Environment
 from .errors import (
@@ -37,8 +38,6 @@ from .ratelimit import RateLimiter
 from .retries import RetryPolicy
 from .sync import achanged_since, changed_since
 from .tokens import FileTokenStore, MemoryTokenStore, Token, TokenStore
-
-__version__ = "0.1.0"
 
 __all__ = [
     "APIConnectionError",
@@ -74,6 +73,7 @@ __all__ = [
     "TokenPersistenceError",
     "TokenStore",
     "ValidationError",
+    "__spec_version__",
     "__version__",
     "achanged_since",
     "changed_since",
