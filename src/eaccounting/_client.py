@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -18,7 +17,7 @@ from .environments import Environment, resolve_environment
 from .paging import MAX_PAGE_SIZE, AsyncPager, Page, SyncPager, parse_page
 from .ratelimit import RateLimiter
 from .retries import RetryPolicy
-from .tokens import FileTokenStore, MemoryTokenStore, Token, TokenStore
+from .tokens import MemoryTokenStore, Token, TokenStore
 
 if TYPE_CHECKING:
     from .api import ApiNamespace
@@ -176,23 +175,6 @@ def _env_proxy(config: _Config) -> str | None:
     if not proxy or proxy_bypass(url.host):
         return None
     return proxy
-
-
-def _env_settings() -> dict[str, Any]:
-    env = os.environ
-    settings: dict[str, Any] = {
-        "client_id": env.get("EACCOUNTING_CLIENT_ID"),
-        "client_secret": env.get("EACCOUNTING_CLIENT_SECRET"),
-        "access_token": env.get("EACCOUNTING_ACCESS_TOKEN"),
-        "environment": env.get("EACCOUNTING_ENVIRONMENT", "production"),
-        "base_url": env.get("EACCOUNTING_BASE_URL"),
-        "identity_url": env.get("EACCOUNTING_IDENTITY_URL"),
-        "redirect_uri": env.get("EACCOUNTING_REDIRECT_URI"),
-    }
-    token_file = env.get("EACCOUNTING_TOKEN_FILE")
-    if token_file:
-        settings["token_store"] = FileTokenStore(token_file)
-    return settings
 
 
 class _BaseClient:
@@ -377,11 +359,13 @@ class Client(_BaseClient):
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Client:
-        """Build from ``EACCOUNTING_*`` variables: CLIENT_ID, CLIENT_SECRET, ACCESS_TOKEN,
-        TOKEN_FILE, ENVIRONMENT, BASE_URL, IDENTITY_URL, REDIRECT_URI. Keyword arguments win."""
-        settings = _env_settings()
-        settings.update(overrides)
-        return cls(**settings)
+        """Build from keyword arguments, then ``EACCOUNTING_*`` variables (CLIENT_ID,
+        CLIENT_SECRET, ACCESS_TOKEN, TOKEN_FILE, ENVIRONMENT, BASE_URL, IDENTITY_URL,
+        REDIRECT_URI), then the profile ``eaccounting auth login`` stored (see
+        :mod:`eaccounting.settings`). Raises ``ConfigurationError`` without credentials."""
+        from .settings import client_settings
+
+        return cls(**client_settings(overrides))
 
     def with_options(
         self,
@@ -708,10 +692,10 @@ class AsyncClient(_BaseClient):
 
     @classmethod
     def from_env(cls, **overrides: Any) -> AsyncClient:
-        """Build from ``EACCOUNTING_*`` variables (see :meth:`Client.from_env`)."""
-        settings = _env_settings()
-        settings.update(overrides)
-        return cls(**settings)
+        """Build from arguments, environment and profile (see :meth:`Client.from_env`)."""
+        from .settings import client_settings
+
+        return cls(**client_settings(overrides))
 
     def with_options(
         self,
