@@ -10,6 +10,7 @@ Exit status: 0 after Ctrl-C, 2 for a bad option or a port that cannot be used.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from .regions import REGIONS
@@ -30,8 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=0, help="seed for ids and the app secret")
     parser.add_argument(
         "--client-secret",
-        default=None,
-        help="the test app's client secret (default: derived from --seed); never printed",
+        default=os.environ.get("EACCOUNTING_CLIENT_SECRET"),
+        help="the test app's client secret (default: EACCOUNTING_CLIENT_SECRET, else derived "
+        "from --seed); never printed",
     )
     return parser
 
