@@ -37,14 +37,19 @@ def python_blocks(text: str) -> list[tuple[int, str]]:
 
 
 @pytest.fixture
-def served(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Any]:
-    from eaccounting import FileTokenStore
-    from eaccounting.testing import Emulator, SystemClock
-    from eaccounting.testing.loopback import LoopbackServer
+def eaccounting_emulator_options() -> dict[str, Any]:
+    """The plugin's emulator, served over loopback HTTP with a known app secret."""
+    return {"served": True, "client_secret": SECRET}
 
-    server = LoopbackServer(start_timeout=5)
-    origin = server.origin
-    emu = Emulator(region="se", clock=SystemClock(), origin=origin, client_secret=SECRET)
+
+@pytest.fixture
+def served(
+    eaccounting_emulator: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[Any]:
+    from eaccounting import FileTokenStore
+
+    emu = eaccounting_emulator.emulator
+    origin = eaccounting_emulator.origin
     emu.core.identity.redirect_uri = REDIRECT_URI
     token_file = tmp_path / "token.json"
     FileTokenStore(token_file).save(emu.issue_token())
@@ -59,8 +64,7 @@ def served(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Any]:
     for name in ("EACCOUNTING_ACCESS_TOKEN", "EACCOUNTING_ENVIRONMENT"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
-    with server.serving(emu.app):
-        yield emu
+    yield emu
 
 
 def test_readme_has_the_sections_users_need() -> None:

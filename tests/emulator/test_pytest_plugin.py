@@ -50,3 +50,52 @@ def test_an_unknown_region_names_the_choices(request: pytest.FixtureRequest) -> 
 
     with pytest.raises(ValueError, match=r"region='xx' is not supported; expected one of"):
         EmulatorFixture(Emulator(region="xx"))
+
+
+@pytest.mark.eaccounting_emulator("nl", served=True, client_secret="plugin-secret")
+def test_served_emulator_answers_over_loopback_http(eaccounting_emulator: Any) -> None:
+    import httpx
+
+    assert eaccounting_emulator.origin.startswith("http://127.0.0.1:")
+    assert eaccounting_emulator.base_url == eaccounting_emulator.origin + "/v2"
+    token = eaccounting_emulator.emulator.issue_token()
+    response = httpx.get(
+        f"{eaccounting_emulator.base_url}/companysettings",
+        headers={"Authorization": f"Bearer {token.access_token}"},
+        trust_env=False,
+    )
+    assert response.status_code == 200
+    assert response.json()["CurrencyCode"] == "EUR"
+    refused = httpx.post(
+        f"{eaccounting_emulator.origin}/connect/token",
+        data={"grant_type": "refresh_token", "refresh_token": "x"},
+        auth=(eaccounting_emulator.emulator.client_id, "not-the-secret"),
+        trust_env=False,
+    )
+    assert refused.json()["error"] == "invalid_client"
+
+
+@pytest.fixture
+def eaccounting_emulator_options() -> dict[str, Any]:
+    return {"seed": 5}
+
+
+def test_the_options_fixture_sets_defaults(eaccounting_emulator: Any) -> None:
+    from eaccounting.testing import Emulator
+
+    # seed 5 from this module's options fixture: the secret Emulator(seed=5) derives.
+    assert (
+        eaccounting_emulator.emulator.client_secret == Emulator(region="se", seed=5).client_secret
+    )
+    assert (
+        Emulator(region="se", seed=0).client_secret != Emulator(region="se", seed=5).client_secret
+    )
+
+
+@pytest.mark.eaccounting_emulator(seed=6)
+def test_the_marker_overrides_the_options_fixture(eaccounting_emulator: Any) -> None:
+    from eaccounting.testing import Emulator
+
+    assert (
+        eaccounting_emulator.emulator.client_secret == Emulator(region="se", seed=6).client_secret
+    )

@@ -13,14 +13,19 @@ process (no network, no credentials)::
     @pytest.mark.parametrize("eaccounting_emulator", ["se", "fi"], indirect=True)
     def test_every_region(eaccounting_emulator): ...
 
-The region comes from the parameter, else from the marker's ``region`` (positional or keyword),
-else Sweden; the marker's other keywords go to :class:`~eaccounting.testing.Emulator`.
+Options, each overriding the one before: the ``eaccounting_emulator_options`` fixture (override
+it in a conftest.py for a whole directory), the marker (the region positional or keyword, other
+keywords), the parameter (a region code or a dict). ``served=True`` also serves the company over
+HTTP on a loopback port with the wall clock (needs the ``emulator`` extra): ``origin`` and
+``base_url`` then say where, for code that is not Python or that talks HTTP itself. Every
+other option goes to :class:`~eaccounting.testing.Emulator` (``seed``, ``faults``, ...).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -30,7 +35,7 @@ if TYPE_CHECKING:
 
     from .emulator import Emulator
 
-__all__ = ["EmulatorFixture", "eaccounting_emulator"]
+__all__ = ["EmulatorFixture", "eaccounting_emulator", "eaccounting_emulator_options"]
 
 MARKER = "eaccounting_emulator"
 
@@ -46,6 +51,16 @@ class EmulatorFixture:
     @property
     def region(self) -> str:
         return self.emulator.region.code
+
+    @property
+    def origin(self) -> str:
+        """The identity server's origin (a loopback URL when ``served``)."""
+        return self.emulator.origin
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL, ``<origin>/v2``."""
+        return self.emulator.base_url
 
     @property
     def client(self) -> Client:
@@ -105,12 +120,30 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 
 @pytest.fixture
-def eaccounting_emulator(request: pytest.FixtureRequest) -> Iterator[EmulatorFixture]:
+def eaccounting_emulator_options() -> dict[str, Any]:
+    """Default options of ``eaccounting_emulator``; override in a conftest.py."""
+    return {}
+
+
+@pytest.fixture
+def eaccounting_emulator(
+    request: pytest.FixtureRequest, eaccounting_emulator_options: dict[str, Any]
+) -> Iterator[EmulatorFixture]:
     """A fresh emulated company for this test, with a signed-in ``client``/``async_client``."""
+    from .clock import SystemClock
     from .emulator import Emulator
 
-    fixture = EmulatorFixture(Emulator(**_options(request)))
-    try:
+    options = {**eaccounting_emulator_options, **_options(request)}
+    served = bool(options.pop("served", False))
+    with ExitStack() as stack:
+        if served:
+            from .loopback import LoopbackServer
+
+            server = LoopbackServer()
+            options.setdefault("origin", server.origin)
+            options.setdefault("clock", SystemClock())  # HTTP callers live on the wall clock
+        fixture = EmulatorFixture(Emulator(**options))
+        stack.callback(fixture.close)
+        if served:
+            stack.enter_context(server.serving(fixture.emulator.app))
         yield fixture
-    finally:
-        fixture.close()
