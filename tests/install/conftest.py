@@ -69,7 +69,6 @@ def clean_env(**extra: str) -> dict[str, str]:
         for k, v in os.environ.items()
         if not k.startswith(drop) and not k.startswith("EACCOUNTING_")
     }
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
     env["NO_COLOR"] = "1"
     env.update(extra)
     return env
@@ -100,9 +99,7 @@ class Venvs:
         # 3.10, ...) are evaluated for that version, not for the dev one.
         args: list[str | Path] = [sys.executable, "-m", "pip", "--python", interpreter(version)]
         args += ["download", "--quiet", "--dest", self.wheelhouse, "--only-binary=:all:"]
-        if version == DEV_PYTHON:
-            # The pinned set the project develops with; other Pythons resolve as a user's would.
-            args += ["-c", REPO / "constraints.txt"]
+        args += ["-c", REPO / "constraints.txt"]  # the pinned set, on every version
         run([*args, f"{self.wheel}[cli,emulator]"], cwd=self.root, env=os.environ.copy())
         self.downloaded.add(version)
         TIMINGS[f"download {version}"] = time.perf_counter() - started
@@ -118,7 +115,9 @@ class Venvs:
         requirement = f"{self.wheel}[{extras}]" if extras else str(self.wheel)
         # The dev venv's pip installs into the new venv (no pip bootstrap per venv), offline.
         python = target / "bin" / "python"
-        install = ["install", "--quiet", "--no-index", "--find-links", self.wheelhouse]
+        # --no-compile: only what the commands import gets byte-compiled (on first import).
+        install = ["install", "--quiet", "--no-compile", "--no-index", "--find-links"]
+        install.append(str(self.wheelhouse))
         run(
             [sys.executable, "-m", "pip", "--python", python, *install, requirement],
             cwd=self.root,

@@ -268,6 +268,9 @@ def listen(host: str = "127.0.0.1", port: int = 8080) -> socket.socket:
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
+        # Listening now: connections made once "on http://..." is printed wait in the backlog
+        # until the server accepts them, instead of being refused.
+        sock.listen(128)
     except OSError:
         sock.close()
         raise
