@@ -107,3 +107,12 @@ def test_missing_extra_messages_keep_their_brackets(
     assert one_line(result) == (
         "error: serving the emulator needs uvicorn: pip install 'visma-eaccounting[emulator]'"
     )
+
+
+def test_emulator_ignores_connection_variables_of_the_environment(cli: Any) -> None:
+    # Only options clash with --emulator: a shell that exports EACCOUNTING_BASE_URL for real
+    # work can still try an operation offline.
+    env = {"EACCOUNTING_BASE_URL": "http://127.0.0.1:9/v2", "EACCOUNTING_ENVIRONMENT": "sandbox"}
+    result = cli("call", "list_vat_codes", "--emulator", "se", "--raw", env=env)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith('{"Meta":')
