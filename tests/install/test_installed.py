@@ -218,6 +218,8 @@ def test_each_extra_set_in_a_clean_venv(venvs: Venvs, outside: Path, extras: str
         assert "pip install 'visma-eaccounting[cli]'" in result.stderr
     if has_emulator:
         serves_over_http([python, "-m", "eaccounting.testing", "--port", "0"], outside)
+        usage = run([venv / "bin" / "eaccounting-emulator", "--help"], cwd=outside).stdout
+        assert "--region {fi,nl,no,se}" in usage
     else:
         result = run([python, "-m", "eaccounting.testing", "--port", "0"], cwd=outside, check=False)
         assert result.returncode == 2
