@@ -13,6 +13,7 @@ The generated models and operations (``eaccounting_api``) are imported on first 
 from __future__ import annotations
 
 from ._client import AsyncClient, Client
+from ._version import __spec_version__, __version__
 from .auth import AuthorizationRequest, TokenEndpointError, TokenPersistenceError
 from .changes import achanged_since, changed_since
 from .environments import Environment
@@ -22,6 +23,7 @@ from .errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ConfigurationError,
     ConflictError,
     EAccountingError,
     FieldError,
@@ -38,8 +40,6 @@ from .ratelimit import RateLimiter
 from .retries import RetryPolicy
 from .tokens import FileTokenStore, MemoryTokenStore, Token, TokenStore
 
-__version__ = "0.1.0"
-
 __all__ = [
     "APIConnectionError",
     "APIError",
@@ -50,6 +50,7 @@ __all__ = [
     "AuthorizationRequest",
     "BadRequestError",
     "Client",
+    "ConfigurationError",
     "ConflictError",
     "EAccountingError",
     "Environment",
@@ -74,6 +75,7 @@ __all__ = [
     "TokenPersistenceError",
     "TokenStore",
     "ValidationError",
+    "__spec_version__",
     "__version__",
     "achanged_since",
     "changed_since",

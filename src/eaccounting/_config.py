@@ -26,7 +26,6 @@ __all__ = [
     "Config",
     "clean_params",
     "env_proxy",
-    "env_settings",
     "identity",
     "json_body",
 ]
@@ -106,23 +105,6 @@ def env_proxy(config: Config) -> str | None:
     if not proxy or proxy_bypass(url.host):
         return None
     return proxy
-
-
-def env_settings() -> dict[str, Any]:
-    env = os.environ
-    settings: dict[str, Any] = {
-        "client_id": env.get("EACCOUNTING_CLIENT_ID"),
-        "client_secret": env.get("EACCOUNTING_CLIENT_SECRET"),
-        "access_token": env.get("EACCOUNTING_ACCESS_TOKEN"),
-        "environment": env.get("EACCOUNTING_ENVIRONMENT", "production"),
-        "base_url": env.get("EACCOUNTING_BASE_URL"),
-        "identity_url": env.get("EACCOUNTING_IDENTITY_URL"),
-        "redirect_uri": env.get("EACCOUNTING_REDIRECT_URI"),
-    }
-    token_file = env.get("EACCOUNTING_TOKEN_FILE")
-    if token_file:
-        settings["token_store"] = FileTokenStore(token_file)
-    return settings
 
 
 class BaseClient:

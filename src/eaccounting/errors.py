@@ -21,6 +21,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ConfigurationError",
     "ConflictError",
     "EAccountingError",
     "FieldError",
@@ -39,6 +40,10 @@ _TRY_AGAIN = re.compile(r"try again in\s+(\d+(?:\.\d+)?)\s*second", re.IGNORECAS
 
 class EAccountingError(Exception):
     """Base class of every error this library raises."""
+
+
+class ConfigurationError(EAccountingError, ValueError):
+    """The client cannot be built as configured (no credentials, a bad setting); nothing sent."""
 
 
 class ValidationError(EAccountingError, ValueError):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,20 +40,18 @@ class Served:
 
 
 @pytest.fixture
-def served() -> Iterator[Served]:
-    from eaccounting.testing import Emulator, SystemClock
-    from eaccounting.testing.loopback import LoopbackServer
+def eaccounting_emulator_options() -> dict[str, Any]:
+    """The plugin's emulator, served over loopback HTTP with a known app secret."""
+    return {"served": True, "client_secret": SECRET}
 
-    server = LoopbackServer(start_timeout=5)
+
+@pytest.fixture
+def served(eaccounting_emulator: Any) -> Served:
     callback_port = free_port()
-    emu = Emulator(region="se", clock=SystemClock(), origin=server.origin, client_secret=SECRET)
+    emu = eaccounting_emulator.emulator
     # The registered redirect URI of the emulator's test app: the CLI's loopback callback.
     emu.core.identity.redirect_uri = f"http://localhost:{callback_port}/callback"
-    try:
-        with server.serving(emu.app):
-            yield Served(emu, server.origin, callback_port)
-    finally:
-        emu.close()
+    return Served(emu, eaccounting_emulator.origin, callback_port)
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ def follow(url: str, **changes: str) -> httpx.Response:
 
 def scripted_browser(monkeypatch: pytest.MonkeyPatch, **changes: str) -> list[str]:
     """Make the CLI "open a browser" that follows the URL in a background thread."""
-    import eaccounting.cli.app as app
+    import eaccounting.cli.auth as app
 
     opened: list[str] = []
 

@@ -60,7 +60,14 @@ def test_emulator_coverage(cli: Any) -> None:
     assert flagged == listed
 
 
-@pytest.mark.parametrize("command", [["emulator", "serve"], ["emulator"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["eaccounting.cli", "emulator", "serve"],
+        ["eaccounting.cli", "emulator"],
+        ["eaccounting.testing"],  # the [emulator] extra alone: no typer, no rich
+    ],
+)
 def test_emulator_serve_answers_over_http(tmp_path: Path, command: list[str]) -> None:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("EACCOUNTING_")}
@@ -69,7 +76,6 @@ def test_emulator_serve_answers_over_http(tmp_path: Path, command: list[str]) ->
         [
             sys.executable,
             "-m",
-            "eaccounting.cli",
             *command,
             "--region",
             "no",
@@ -112,7 +118,8 @@ def test_emulator_serve_answers_over_http(tmp_path: Path, command: list[str]) ->
         out, err = process.communicate(timeout=10)
     assert "served-secret" not in out + err
     assert f"http://127.0.0.1:{port}/v2" in out
-    assert "eaccounting auth login" in err
+    if command[0] == "eaccounting.cli":
+        assert "eaccounting auth login" in err
 
 
 def test_serve_rejects_an_unknown_region(cli: Any) -> None:
@@ -121,7 +128,7 @@ def test_serve_rejects_an_unknown_region(cli: Any) -> None:
 
 
 def test_contract_passes_options_to_the_harness(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    import eaccounting.cli.app as app
+    import eaccounting.cli.contract as app
 
     seen: list[list[str]] = []
     fake = types.SimpleNamespace(main=lambda argv: seen.append(argv) or 0)
@@ -161,7 +168,7 @@ def test_contract_passes_options_to_the_harness(cli: Any, monkeypatch: pytest.Mo
 
 
 def test_contract_outside_a_source_checkout(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    import eaccounting.cli.app as app
+    import eaccounting.cli.contract as app
 
     monkeypatch.setattr(app, "_import_harness", lambda: None)
     result = cli("contract")
@@ -170,7 +177,7 @@ def test_contract_outside_a_source_checkout(cli: Any, monkeypatch: pytest.Monkey
 
 
 def test_contract_finds_the_harness_of_the_checkout(monkeypatch: pytest.MonkeyPatch) -> None:
-    import eaccounting.cli.app as app
+    import eaccounting.cli.contract as app
 
     repo = Path(__file__).resolve().parents[2]
     monkeypatch.chdir(repo / "docs" if (repo / "docs").is_dir() else repo)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,14 +37,19 @@ def python_blocks(text: str) -> list[tuple[int, str]]:
 
 
 @pytest.fixture
-def served(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Any]:
-    from eaccounting import FileTokenStore
-    from eaccounting.testing import Emulator, SystemClock
-    from eaccounting.testing.loopback import LoopbackServer
+def eaccounting_emulator_options() -> dict[str, Any]:
+    """The plugin's emulator, served over loopback HTTP with a known app secret."""
+    return {"served": True, "client_secret": SECRET}
 
-    server = LoopbackServer(start_timeout=5)
-    origin = server.origin
-    emu = Emulator(region="se", clock=SystemClock(), origin=origin, client_secret=SECRET)
+
+@pytest.fixture
+def served(
+    eaccounting_emulator: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[Any]:
+    from eaccounting import FileTokenStore
+
+    emu = eaccounting_emulator.emulator
+    origin = eaccounting_emulator.origin
     emu.core.identity.redirect_uri = REDIRECT_URI
     token_file = tmp_path / "token.json"
     FileTokenStore(token_file).save(emu.issue_token())
@@ -57,8 +64,7 @@ def served(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Any]:
     for name in ("EACCOUNTING_ACCESS_TOKEN", "EACCOUNTING_ENVIRONMENT"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
-    with server.serving(emu.app):
-        yield emu
+    yield emu
 
 
 def test_readme_has_the_sections_users_need() -> None:
@@ -132,3 +138,33 @@ def test_python_snippets_of_the_concept_pages_run(served: Any, page: str) -> Non
     with contextlib.redirect_stdout(io.StringIO()):
         for line, code in blocks:
             exec(compile(code, f"docs/{page}:{line}", "exec"), namespace)
+
+
+def test_the_readme_pytest_fixture_examples_pass_under_pytest(tmp_path: Path) -> None:
+    """The emulator section's test functions, as a user's test file: the installed plugin
+    provides ``eaccounting_emulator`` without any conftest.py."""
+    blocks = [code for _, code in python_blocks(README.read_text(encoding="utf-8"))]
+    (under_test,) = [b for b in blocks if "def overdue_customers" in b]
+    (fixture_tests,) = [b for b in blocks if "eaccounting_emulator" in b]
+    test_file = tmp_path / "test_user_code.py"
+    test_file.write_text("import eaccounting\n" + under_test + "\n" + fixture_tests)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(test_file)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "5 passed" in result.stdout  # 1 + 1 + 1 + 2 regions
+
+
+def test_concept_pages_print_values_not_methods(served: Any) -> None:
+    path = README.parent / "docs" / "paging.md"
+    namespace: dict[str, Any] = {"__name__": "docs_paging"}
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        for line, code in python_blocks(path.read_text(encoding="utf-8")):
+            exec(compile(code, f"docs/paging.md:{line}", "exec"), namespace)
+    assert "<bound method" not in output.getvalue()
+    assert " False " in output.getvalue().splitlines()[0] + " "  # has_next_page(): one page

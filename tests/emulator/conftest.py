@@ -12,9 +12,10 @@ from eaccounting.testing import Emulator
 
 
 @pytest.fixture
-def emu() -> Iterator[Emulator]:
-    with Emulator(region="se") as emulator:
-        yield emulator
+def emu(eaccounting_emulator: Any) -> Emulator:
+    """The installed pytest plugin's fresh Swedish company (closed after the test)."""
+    emulator: Emulator = eaccounting_emulator.emulator
+    return emulator
 
 
 def api_client(emu: Emulator, scopes: tuple[str, ...] | None = None) -> httpx.Client:

@@ -17,7 +17,6 @@ import pytest
 
 pytest.importorskip("eaccounting_api.models.customer_api")
 
-from eaccounting.testing import Emulator
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -31,9 +30,9 @@ def load(name: str) -> ModuleType:
 
 
 @pytest.fixture
-def emu() -> Any:
-    with Emulator(region="se") as emulator:
-        yield emulator
+def emu(eaccounting_emulator: Any) -> Any:
+    """A fresh Swedish company from the installed pytest plugin."""
+    return eaccounting_emulator.emulator
 
 
 def test_sync_customers_fetches_only_what_changed(emu: Any, tmp_path: Path) -> None:
@@ -123,3 +122,32 @@ def test_scripts_run_offline_with_emulator(
     )
     assert result.returncode == 0, result.stderr
     assert expected in result.stdout + result.stderr
+
+
+def test_the_customer_body_of_the_readme_creates_a_customer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`eaccounting call create_customer --body @examples/customer.json --emulator se`."""
+    pytest.importorskip("typer")
+    from typer.testing import CliRunner
+
+    from eaccounting.cli.app import build_app
+
+    monkeypatch.chdir(EXAMPLES.parent)
+    result = CliRunner().invoke(
+        build_app(),
+        [
+            "call",
+            "create_customer",
+            "--body",
+            "@examples/customer.json",
+            "--emulator",
+            "se",
+            "--raw",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    created = json.loads(result.stdout)
+    sent = json.loads((EXAMPLES / "customer.json").read_text(encoding="utf-8"))
+    assert {key: created[key] for key in sent} == sent
+    assert created["CustomerNumber"] and created["Id"]

@@ -100,6 +100,22 @@ class ParamError(ValueError):
     """A ``--param`` or ``--body`` that does not fit the operation."""
 
 
+def operation_module(operation: Operation) -> Any:
+    """The generated module of ``operation`` (``sync_detailed`` and friends)."""
+    return importlib.import_module(f"{GENERATED}.api.{operation.tag}.{operation.operation_id}")
+
+
+def check_page_size(value: int, label: str) -> None:
+    """Refuse a page size the client would not send (the API's bound is not documented)."""
+    from eaccounting.paging import MAX_PAGE_SIZE
+
+    if not 1 <= value <= MAX_PAGE_SIZE:
+        raise ParamError(
+            f"{label}={value}: expected a page size from 1 to {MAX_PAGE_SIZE} "
+            "(the most the client asks for per page)"
+        )
+
+
 def _unwrap(annotation: Any) -> list[Any]:
     """The concrete types of an annotation, without ``Unset`` and ``None``."""
     origin = typing.get_origin(annotation)
@@ -163,6 +179,10 @@ def build_kwargs(module: Any, pairs: list[str]) -> dict[str, Any]:
                 f"--param {key!r} is not a parameter of this operation (known: {known})"
             )
         kwargs[name] = _convert(value, params[name].annotation, key)
+        if name == "pagesize":
+            check_page_size(kwargs[name], f"--param {key}")
+        elif name == "page" and kwargs[name] < 1:
+            raise ParamError(f"--param {key}={value}: expected a page number from 1")
     missing = [
         n for n, p in params.items() if p.default is inspect.Parameter.empty and n not in kwargs
     ]

@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 EXIT_API = 1
 EXIT_USAGE = 2
@@ -23,10 +24,27 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    """Print ``error: message`` on one line to stderr and exit with ``code``."""
-    one_line = " ".join(message.split())
+    """Print ``error: message`` on one line to stderr and exit with ``code``.
+
+    The message is printed literally: rich would take ``[cli]`` in
+    ``pip install 'visma-eaccounting[cli]'`` for markup and drop it.
+    """
+    one_line = escape(" ".join(message.split()))
     err_console.print(f"[bold red]error:[/bold red] {one_line}", markup=True, highlight=False)
     raise typer.Exit(code)
+
+
+def library_errors() -> tuple[type[BaseException], ...]:
+    """What the library raises for a failed call or a bad setting (ValueError included)."""
+    from eaccounting.errors import EAccountingError
+
+    return (EAccountingError, ValueError)
+
+
+def handle(exc: BaseException) -> NoReturn:
+    """Exit with the one-line message and exit code of a library error."""
+    message, code = describe_error(exc)
+    fail(message, code)
 
 
 def describe_error(exc: BaseException) -> tuple[str, int]:
@@ -36,11 +54,14 @@ def describe_error(exc: BaseException) -> tuple[str, int]:
         APIConnectionError,
         APIError,
         AuthenticationError,
+        ConfigurationError,
         FieldError,
         ReconsentRequiredError,
         ValidationError,
     )
 
+    if isinstance(exc, ConfigurationError):  # no credentials: it names the login command
+        return str(exc), EXIT_AUTH
     if isinstance(exc, ReconsentRequiredError):
         return f"{exc} (run `eaccounting auth login`)", EXIT_AUTH
     if isinstance(exc, TokenEndpointError):

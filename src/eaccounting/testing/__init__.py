@@ -11,7 +11,7 @@ Needs the ``emulator`` extra for ``serve()`` (uvicorn); in-process use needs onl
 from __future__ import annotations
 
 from .clock import ManualClock, SystemClock
-from .emulator import CoverageReport, Emulator, coverage, serve
+from .emulator import CoverageReport, Emulator, coverage, listen, serve
 from .faults import Faults
 from .regions import REGIONS
 
@@ -23,5 +23,6 @@ __all__ = [
     "ManualClock",
     "SystemClock",
     "coverage",
+    "listen",
     "serve",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -263,20 +264,48 @@ def coverage(region: str = "se", core: EmulatorCore | None = None) -> CoverageRe
     )
 
 
+def listen(host: str = "127.0.0.1", port: int = 8080) -> socket.socket:
+    """A socket bound to ``host:port`` for :func:`serve`; port 0 picks a free one.
+
+    Binding before anything is printed lets a caller report a bad or busy port as one line.
+    Raises ``ValueError`` for a port outside 0-65535 and ``OSError`` when it cannot bind.
+    """
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+        raise ValueError(f"port {port!r} is out of range: expected 0 to 65535")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        # Listening now: connections made once "on http://..." is printed wait in the backlog
+        # until the server accepts them, instead of being refused.
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
 def serve(
     region: str = "se",
     host: str = "127.0.0.1",
     port: int = 8080,
     seed: int = 0,
     client_secret: str | None = None,
+    *,
+    sock: socket.socket | None = None,
 ) -> None:
     """Run the emulator as a loopback HTTP server (uvicorn) with the wall clock.
 
+    ``sock`` is a socket from :func:`listen` (default: bound here to ``host:port``).
     The test app's secret is ``client_secret`` if given (the caller knows it), else derived from
     ``seed`` (``Emulator(region, seed=seed).client_secret``); it is never printed.
     """
     import uvicorn
 
+    if sock is None:
+        sock = listen(host, port)
+    port = int(sock.getsockname()[1])
     emulator = Emulator(
         region,
         seed=seed,
@@ -286,6 +315,8 @@ def serve(
     )
     print(  # the CLI shows how to connect
         f"eAccounting emulator ({emulator.region.country}) on {emulator.origin}/v2  "
-        f"client_id={emulator.client_id}"
+        f"client_id={emulator.client_id}",
+        flush=True,
     )
-    uvicorn.run(emulator.app, host=host, port=port, log_level="warning")
+    server = uvicorn.Server(uvicorn.Config(emulator.app, log_level="warning"))
+    server.run(sockets=[sock])
