@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from types import SimpleNamespace
 from typing import Any
@@ -16,7 +15,7 @@ from .auth import AuthorizationRequest, TokenManager, build_authorization_url
 from .environments import Environment, resolve_environment
 from .ratelimit import RateLimiter
 from .retries import RetryPolicy
-from .tokens import FileTokenStore, MemoryTokenStore, TokenStore
+from .tokens import MemoryTokenStore, TokenStore
 
 __all__ = [
     "DEFAULT_TIMEOUT",

@@ -17,7 +17,6 @@ from .._config import (
     Config,
     clean_params,
     env_proxy,
-    env_settings,
     identity,
     json_body,
 )
@@ -104,11 +103,13 @@ class Client(BaseClient, SyncResources):
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Client:
-        """Build from ``EACCOUNTING_*`` variables: CLIENT_ID, CLIENT_SECRET, ACCESS_TOKEN,
-        TOKEN_FILE, ENVIRONMENT, BASE_URL, IDENTITY_URL, REDIRECT_URI. Keyword arguments win."""
-        settings = env_settings()
-        settings.update(overrides)
-        return cls(**settings)
+        """Build from keyword arguments, then ``EACCOUNTING_*`` variables (CLIENT_ID,
+        CLIENT_SECRET, ACCESS_TOKEN, TOKEN_FILE, ENVIRONMENT, BASE_URL, IDENTITY_URL,
+        REDIRECT_URI), then the profile ``eaccounting auth login`` stored (see
+        :mod:`eaccounting.settings`). Raises ``ConfigurationError`` without credentials."""
+        from ..settings import client_settings
+
+        return cls(**client_settings(overrides))
 
     def with_options(
         self,

@@ -6,8 +6,6 @@ from typing import Annotated
 
 import typer
 
-from ._output import fail
-
 
 def spec_app() -> typer.Typer:
     spec = typer.Typer(
