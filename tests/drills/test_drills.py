@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from eaccounting.spec_diff import diff
 
+from eaccounting.cli.spec_diff import diff
 from spec.__main__ import main
 from spec.decisions import DECISIONS_FILE, Decisions, operation_key
 from spec.documents import dump_json, load_yaml
