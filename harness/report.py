@@ -36,12 +36,39 @@ SYMBOL = {
 
 @dataclass
 class Cell:
-    """What happened to one operation in one region."""
+    """What happened to one operation in one region.
+
+    Three views judge each response: the spec's (``failures``: does it conform), the
+    generated model's (``model_failures``: can ``eaccounting_api`` read it) and the facade's
+    (``facade_failures``: can ``client.<resource>`` read it; ``facade`` names the method, empty
+    where the operation has none). A failure in any view fails the cell.
+    """
 
     status: Status
     requests: int = 0
     reason: str = ""
     failures: list[str] = field(default_factory=list)
+    model_failures: list[str] = field(default_factory=list)
+    facade_failures: list[str] = field(default_factory=list)
+    facade: str = ""
+    #: Responses the model and facade views read (0: those views did not run).
+    read: int = 0
+
+    def all_failures(self) -> list[str]:
+        return (
+            self.failures
+            + [f"model: {f}" for f in self.model_failures]
+            + [f"facade: {f}" for f in self.facade_failures]
+        )
+
+    def views(self) -> str:
+        """``spec model facade`` symbols, e.g. ``✔ ✔ ✔`` or ``✔ ✘ —`` (no facade method)."""
+        if not self.read:
+            return SYMBOL[self.status]
+        spec = "✘" if self.failures else "✔"
+        model = "✘" if self.model_failures else "✔"
+        facade = ("✘" if self.facade_failures else "✔") if self.facade else "—"
+        return f"{spec} {model} {facade}"
 
 
 @dataclass
@@ -84,6 +111,16 @@ class Matrix:
             if all(self.cell(r, o).status is Status.NOT_EXERCISED for r in self.regions)
         ]
 
+    def view_counts(self) -> dict[str, tuple[int, int]]:
+        """Per view (spec, model, facade): cells it judged, and how many it failed."""
+        judged = [c for c in self.cells.values() if c.read]
+        facades = [c for c in judged if c.facade]
+        return {
+            "spec": (len(judged), sum(1 for c in judged if c.failures)),
+            "model": (len(judged), sum(1 for c in judged if c.model_failures)),
+            "facade": (len(facades), sum(1 for c in facades if c.facade_failures)),
+        }
+
     def closing_line(self) -> str:
         counts = self.counts()
         line = f"{self.passed} passed, {self.failed} failed"
@@ -104,6 +141,14 @@ def to_markdown(matrix: Matrix) -> str:
         "|---|---|",
         *(f"| {SYMBOL[s]} {s.value} | {counts[s]} |" for s in Status),
         "",
+        "Each response is judged three ways: does it conform to the spec, can the generated",
+        "model read it, can the facade (`client.<resource>`) read it. A cell shows",
+        "`spec model facade`; `—` where no facade method performs the operation.",
+        "",
+        "| view | cells judged | failed |",
+        "|---|---|---|",
+        *(f"| {view} | {n} | {bad} |" for view, (n, bad) in matrix.view_counts().items()),
+        "",
         "## Operations",
         "",
         "| operation | " + " | ".join(matrix.regions) + " |",
@@ -111,7 +156,7 @@ def to_markdown(matrix: Matrix) -> str:
     ]
     for op in matrix.operations:
         cells = [matrix.cell(r, op) for r in matrix.regions]
-        lines.append(f"| `{op}` | " + " | ".join(SYMBOL[c.status] for c in cells) + " |")
+        lines.append(f"| `{op}` | " + " | ".join(c.views() for c in cells) + " |")
     if matrix.scenarios:
         lines += [
             "",
@@ -142,7 +187,7 @@ def to_markdown(matrix: Matrix) -> str:
     if notes:
         lines += ["", "## Details", ""]
         for region, op, cell in notes:
-            detail = "; ".join(cell.failures) if cell.failures else cell.reason
+            detail = "; ".join(cell.all_failures()) or cell.reason
             lines.append(f"- {region} `{op}` — {cell.status.value}: {detail}")
     lines += ["", matrix.closing_line(), ""]
     return "\n".join(lines)
@@ -167,8 +212,9 @@ def to_junit(matrix: Matrix) -> str:
         for name, cell in cases:
             case = ET.SubElement(suite, "testcase", classname=f"contract.{region}", name=name)
             if cell.status is Status.FAILED:
-                failure = ET.SubElement(case, "failure", message=cell.failures[0][:500])
-                failure.text = "\n\n".join(cell.failures)
+                failures = cell.all_failures()
+                failure = ET.SubElement(case, "failure", message=failures[0][:500])
+                failure.text = "\n\n".join(failures)
             elif cell.status in (Status.NOT_EXERCISED, Status.STUB):
                 ET.SubElement(case, "skipped", message=cell.reason)
             elif cell.status is Status.UNAVAILABLE:
@@ -202,13 +248,13 @@ def to_html(matrix: Matrix) -> str:
         cells = []
         for region in matrix.regions:
             cell = matrix.cell(region, op)
-            title = "; ".join(cell.failures) or cell.reason or cell.status.value
+            title = "; ".join(cell.all_failures()) or cell.reason or cell.status.value
             cells.append(
-                f'<td class="{_CLASS[cell.status]}" title="{e(title)}">{SYMBOL[cell.status]}</td>'
+                f'<td class="{_CLASS[cell.status]}" title="{e(title)}">{e(cell.views())}</td>'
             )
         rows.append(f"<tr><td><code>{e(op)}</code></td>{''.join(cells)}</tr>")
     failures = [
-        f"<li><b>{e(r)}</b> <code>{e(o)}</code><pre>{e(chr(10).join(c.failures))}</pre></li>"
+        f"<li><b>{e(r)}</b> <code>{e(o)}</code><pre>{e(chr(10).join(c.all_failures()))}</pre></li>"
         for r in matrix.regions
         for o in matrix.operations
         if (c := matrix.cell(r, o)).status is Status.FAILED

@@ -23,6 +23,7 @@ from .cassettes import CASSETTES_DIR, MissingInteraction, cassette_name, make_vc
 from .profiles import ProfileError, RegionProfile, check_profiles, load_profile
 from .report import Cell, Matrix, Status
 from .targets import Session, open_session
+from .views import facade_call, read_with_facade, read_with_model
 
 
 @dataclass(frozen=True)
@@ -74,9 +75,12 @@ def check_operation(
             f"{expected[1]}, got {response.status_code} with ErrorCode {code}"
         )
         return cell
-    plan: list[tuple[Case, list[Any]]] = [(c, POSITIVE_CHECKS) for c in cases.positive]
-    plan += [(c, NEGATIVE_CHECKS) for c in cases.negative]
-    for case, checks in plan:
+    plan: list[tuple[Case, list[Any], bool]] = [(c, POSITIVE_CHECKS, True) for c in cases.positive]
+    plan += [(c, NEGATIVE_CHECKS, False) for c in cases.negative]
+    operation = cases.operation
+    facade = facade_call(cases.operation_id, operation.method, operation.path)
+    cell.facade = facade.name if facade else ""
+    for case, checks, positive in plan:
         response: httpx.Response | None = None
         try:
             response = send(session.client, case)
@@ -87,6 +91,7 @@ def check_operation(
                     requests=cell.requests,
                     reason="the emulator does not implement this operation (501)",
                 )
+            _read(cell, cases.operation_id, case, response, positive, facade)
             case.validate_response(response, checks=checks)
             problem = visma_error_problem(response)
             if problem:
@@ -95,11 +100,34 @@ def check_operation(
             cell.failures.append(f"missing interaction: {' '.join(str(error).split())[:600]}")
         except (Exception, FailureGroup) as error:  # each is a finding to report
             cell.failures.append(describe(case, response, error))
-    if cell.failures:
+    if cell.failures or cell.model_failures or cell.facade_failures:
         cell.status = Status.FAILED
     elif stub:
         cell.status, cell.reason = Status.STUB, STUB_REASON
     return cell
+
+
+def _read(
+    cell: Cell,
+    operation_id: str,
+    case: Case,
+    response: httpx.Response,
+    positive: bool,
+    facade: Any,
+) -> None:
+    """The model and facade views of one response (see :mod:`harness.views`)."""
+    cell.read += 1
+    problem = read_with_model(operation_id, response)
+    if problem:
+        cell.model_failures.append(
+            f"{case.method} {case.formatted_path} -> {response.status_code}: {problem}"
+        )
+    if facade is not None:
+        problem = read_with_facade(facade, case, response, positive=positive)
+        if problem:
+            cell.facade_failures.append(
+                f"{case.method} {case.formatted_path} -> {response.status_code}: {problem}"
+            )
 
 
 def group_by_tag(all_cases: Iterable[OperationCases]) -> dict[str, list[OperationCases]]:

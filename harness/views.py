@@ -1,0 +1,246 @@
+"""The client under contract: each recorded response read by the generated model of its
+operation and, where a facade method exists, by the facade.
+
+The spec view (Schemathesis' checks) says whether a response is what the spec promises. These
+two say whether *our* code can read it: a response the spec accepts but the generated model or
+the facade cannot read is a failure of the client, reported in its own column.
+
+Both views work on the response already recorded (cassettes stay transport-level): the model
+view hands it to the operation's generated ``_parse_response``; the facade view calls the
+facade method with the case's ids and body on a client whose transport answers with that
+response, so the facade's whole code path runs (ids, body preparation, paging, parsing, typed
+errors), and checks the facade asked for the same method and path.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import httpx
+from schemathesis import Case
+
+from eaccounting import Client, EAccountingError
+from eaccounting._sync import mixins
+from eaccounting._sync.resources import SyncResources
+from eaccounting.errors import APIError, ValidationError
+
+from .cassettes import CANONICAL_API
+
+__all__ = ["FacadeCall", "facade_call", "read_with_facade", "read_with_model"]
+
+
+# -- the model view ----------------------------------------------------------------------------
+@cache
+def _operation_modules() -> dict[str, Any]:
+    """operationId → generated endpoint module (``eaccounting_api.api.<tag>.<operationId>``)."""
+    import eaccounting_api.api as api
+
+    modules: dict[str, Any] = {}
+    for tag in pkgutil.iter_modules(api.__path__):
+        package = importlib.import_module(f"{api.__name__}.{tag.name}")
+        for op in pkgutil.iter_modules(package.__path__):
+            modules[op.name] = f"{package.__name__}.{op.name}"
+    return modules
+
+
+@cache
+def _generated_client() -> Any:
+    from eaccounting_api.client import Client as GeneratedClient
+
+    return GeneratedClient(base_url=CANONICAL_API)
+
+
+def read_with_model(operation_id: str, response: httpx.Response) -> str | None:
+    """``None`` if the generated model of ``operation_id`` reads ``response``, else why not."""
+    name = _operation_modules().get(operation_id)
+    if name is None:
+        return f"no generated module for {operation_id}"
+    module = importlib.import_module(name)
+    try:
+        parsed = module._parse_response(client=_generated_client(), response=response)
+        if hasattr(parsed, "to_dict"):
+            parsed.to_dict()  # what was read can be written back
+        elif isinstance(parsed, list):
+            for item in parsed:
+                if hasattr(item, "to_dict"):
+                    item.to_dict()
+    except Exception as error:  # any exception is a finding
+        return f"{type(error).__name__}: {' '.join(str(error).split())[:300]}"
+    return None
+
+
+# -- the facade view ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FacadeCall:
+    """How the facade performs one operation: ``client.<resource>.<method>(...)``."""
+
+    resource: str
+    method: str
+    call: Callable[[Any, Case], Any]
+
+    @property
+    def name(self) -> str:
+        return f"client.{self.resource}.{self.method}"
+
+
+def _ids(case: Case) -> list[Any]:
+    """The path parameters in the order the path names them (the facades' argument order)."""
+    values = case.path_parameters or {}
+    return [values[name] for name in re.findall(r"\{([^}/]+)\}", case.operation.path)]
+
+
+def _body(case: Case) -> Any:
+    body = case.body
+    return None if type(body).__name__ == "NotSet" else body
+
+
+#: Facade methods that are not plain CRUD on their resource's path.
+_ACTIONS: dict[str, FacadeCall] = {
+    call.name: call
+    for call in (
+        FacadeCall("company_settings", "get", lambda r, c: r.get()),
+        FacadeCall("company_settings", "update", lambda r, c: r.update(_body(c))),
+        FacadeCall("customer_invoices", "pdf_url", lambda r, c: r.pdf_url(*_ids(c))),
+        FacadeCall(
+            "customer_invoices", "create_payment", lambda r, c: r.create_payment(*_ids(c), _body(c))
+        ),
+        FacadeCall(
+            "supplier_invoices", "create_payment", lambda r, c: r.create_payment(*_ids(c), _body(c))
+        ),
+        FacadeCall("customer_invoice_drafts", "convert", lambda r, c: r.convert(*_ids(c))),
+        FacadeCall("supplier_invoice_drafts", "convert", lambda r, c: r.convert(*_ids(c))),
+        FacadeCall("voucher_drafts", "convert", lambda r, c: r.convert(*_ids(c))),
+        FacadeCall("vouchers", "get", lambda r, c: r.get(*_ids(c))),
+        FacadeCall("accounts", "get", lambda r, c: r.get(*_ids(c))),
+    )
+}
+_ACTION_OPERATIONS = {
+    "get_company_settings": "client.company_settings.get",
+    "update_company_settings": "client.company_settings.update",
+    "get_customer_invoice_pdf": "client.customer_invoices.pdf_url",
+    "create_customer_invoice_payment": "client.customer_invoices.create_payment",
+    "create_supplier_invoice_payment": "client.supplier_invoices.create_payment",
+    "convert_customer_invoice_draft": "client.customer_invoice_drafts.convert",
+    "convert_supplier_invoice_draft": "client.supplier_invoice_drafts.convert",
+    "convert_voucher_draft": "client.voucher_drafts.convert",
+    "get_voucher": "client.vouchers.get",
+    "get_account": "client.accounts.get",
+}
+
+_ID = r"/\{[^}/]+\}"
+
+
+@cache
+def _crud_calls() -> dict[tuple[str, str], FacadeCall]:
+    """(METHOD, spec path template regex) → facade call, from the facades' mixins and paths."""
+    found: dict[tuple[str, str], FacadeCall] = {}
+    for name, value in vars(SyncResources).items():
+        cls = getattr(value, "cls", None)
+        path = getattr(cls, "path", None)
+        if cls is None or path is None:
+            continue
+        item = re.escape(path) + _ID
+        plans = (
+            (mixins.SyncList, "GET", re.escape(path), "list", lambda r, c: r.list().items),
+            (mixins.SyncGet, "GET", item, "get", lambda r, c: r.get(*_ids(c))),
+            (mixins.SyncCreate, "POST", re.escape(path), "create", lambda r, c: r.create(_body(c))),
+            (
+                mixins.SyncUpdate,
+                "PUT",
+                item,
+                "update",
+                lambda r, c: r.update(*_ids(c), _body(c)),
+            ),
+            (mixins.SyncDelete, "DELETE", item, "delete", lambda r, c: r.delete(*_ids(c))),
+        )
+        for mixin, method, pattern, verb, call in plans:
+            if issubclass(cls, mixin):
+                found[(method, pattern)] = FacadeCall(name, verb, call)
+    return found
+
+
+def facade_call(operation_id: str, method: str, path: str) -> FacadeCall | None:
+    """The facade method that performs ``method path`` (a spec path template), if one does."""
+    action = _ACTION_OPERATIONS.get(operation_id)
+    if action is not None:
+        return _ACTIONS[action]
+    for (verb, pattern), call in _crud_calls().items():
+        if verb == method.upper() and re.fullmatch(pattern, path):
+            return call
+    return None
+
+
+class _Canned(httpx.BaseTransport):
+    """Answers every request with one recorded response, and notes what was asked."""
+
+    def __init__(self) -> None:
+        self.response: httpx.Response | None = None
+        self.asked: list[tuple[str, str]] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        assert self.response is not None
+        self.asked.append((request.method, request.url.path))
+        headers = {
+            k: v
+            for k, v in self.response.headers.items()
+            if k.lower() in ("content-type", "location")
+        }
+        return httpx.Response(
+            self.response.status_code, headers=headers, content=self.response.content
+        )
+
+
+@cache
+def _facade_client() -> tuple[Client, _Canned]:
+    canned = _Canned()
+    client = Client(
+        base_url=CANONICAL_API, access_token="facade-view", transport=canned, max_retries=0
+    )
+    return client, canned
+
+
+def read_with_facade(
+    call: FacadeCall, case: Case, response: httpx.Response, *, positive: bool
+) -> str | None:
+    """``None`` if the facade reads ``response`` the way its status says, else why not.
+
+    A 2xx must come back as the facade's result; an error status as the typed error for it
+    (:class:`~eaccounting.APIError` with that status). A negative case may also be refused by
+    the facade before sending (a :class:`~eaccounting.ValidationError`): that is reading the
+    request right, not the response wrong.
+    """
+    client, canned = _facade_client()
+    canned.response, canned.asked = response, []
+    resource = getattr(client, call.resource)
+    try:
+        call.call(resource, case)
+    except ValidationError as error:
+        if not positive:
+            return None
+        return f"{call.name} refused what the spec accepts before sending: {error}"
+    except APIError as error:
+        raised = f"{call.name} raised {type(error).__name__} {error.status}"
+        if error.status != response.status_code or response.is_success:
+            return f"{raised} for a {response.status_code}"
+    except EAccountingError as error:
+        return f"{call.name} raised {type(error).__name__}: {' '.join(str(error).split())[:300]}"
+    except Exception as error:  # an untyped failure is a finding too
+        return f"{call.name} raised {type(error).__name__}: {' '.join(str(error).split())[:300]}"
+    else:
+        if not response.is_success:
+            return f"{call.name} returned normally for a {response.status_code}"
+    # The facade must have asked for the operation's path (a safe update reads it first, and
+    # stops there on an error), and on success have performed the operation itself.
+    expected = (case.method.upper(), httpx.URL(CANONICAL_API + case.formatted_path).path)
+    paths = {path for _, path in canned.asked}
+    if canned.asked and (
+        expected[1] not in paths or (response.is_success and expected not in canned.asked)
+    ):
+        return f"{call.name} asked for {canned.asked}, the operation is {expected}"
+    return None
