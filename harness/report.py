@@ -62,10 +62,15 @@ class Cell:
         )
 
     def views(self) -> str:
-        """``spec model facade`` symbols, e.g. ``✔ ✔ ✔`` or ``✔ ✘ —`` (no facade method)."""
+        """``spec model facade`` symbols, e.g. ``✔ ✔ ✔``, ``✔ ✘ —`` (no facade method) or
+        ``◌ ✔ —`` (served by a stub: shapes conform, no behaviour checked)."""
         if not self.read:
             return SYMBOL[self.status]
-        spec = "✘" if self.failures else "✔"
+        spec = (
+            "✘"
+            if self.failures
+            else SYMBOL[Status.STUB if self.status is Status.STUB else Status.PASSED]
+        )
         model = "✘" if self.model_failures else "✔"
         facade = ("✘" if self.facade_failures else "✔") if self.facade else "—"
         return f"{spec} {model} {facade}"

@@ -13,12 +13,18 @@ must, since they differ per region and company.
 
 from __future__ import annotations
 
+import asyncio
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import timedelta
+from typing import Any, TypeVar
 
 import httpx
+from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
+
+from eaccounting import NotFoundError
 
 from .calls import POSITIVE_CHECKS, send, visma_error_problem
 from .cases import load_schema
@@ -26,6 +32,9 @@ from .cassettes import MissingInteraction
 from .profiles import RegionProfile
 from .report import Cell, Status
 from .targets import Session
+from .views import facade_call
+
+T = TypeVar("T")
 
 # The date scenarios book on: inside the emulator's open fiscal year and its frozen "today".
 BOOKING_DATE = "2026-01-15"
@@ -50,14 +59,82 @@ class Company:
     ids: dict[str, str] = field(default_factory=dict)  # created along the way: customer, ...
 
 
-class Steps:
-    """Calls operations by operationId through the project's client, checking each response."""
+def _path_pattern(template: str) -> re.Pattern[str]:
+    """``/customers/{customerId}`` → a pattern whose groups are the path parameters."""
+    parts = re.split(r"\{([^}/]+)\}", template)
+    pattern = "".join(
+        re.escape(part) if i % 2 == 0 else f"(?P<{part}>[^/]+)" for i, part in enumerate(parts)
+    )
+    return re.compile(pattern)
 
-    def __init__(self, session: Session, schema: Any, spec: Mapping[str, Any]) -> None:
+
+class Steps:
+    """Calls operations through the project's client, checking each response against the spec:
+    by operationId (``call``), or through a facade method (``facade``)."""
+
+    def __init__(
+        self, session: Session, schema: Any, spec: Mapping[str, Any], client: Any = None
+    ) -> None:
         self.session = session
         self.schema = schema
         self.spec = spec
         self.requests = 0
+        #: The client the facade steps use: the session's, or a blocking view of its AsyncClient.
+        self.client = client if client is not None else session.client
+        self._captured: list[httpx.Response] = []
+        self._templates = [
+            (method.upper(), _path_pattern(path), op)
+            for path, item in spec.get("paths", {}).items()
+            for method, op in item.items()
+            if isinstance(op, dict) and "operationId" in op
+        ]
+        hooks = self.client.http.event_hooks
+        hooks["response"] = [*hooks.get("response", []), self._capture]
+
+    def _capture(self, response: httpx.Response) -> Any:
+        self._captured.append(response)
+        if isinstance(self.client.http, httpx.AsyncClient):  # async clients await their hooks
+            return asyncio.sleep(0)
+        return None
+
+    def facade(self, action: Callable[[], T]) -> T:
+        """Run ``client.<resource>.<method>(...)``; each response it got is checked like a step's.
+
+        The facade's typed errors pass through (a step that expects one catches it).
+        """
+        self._captured = []
+        try:
+            return action()
+        finally:
+            for response in self._captured:
+                self.requests += 1
+                self._check(response)
+
+    def _check(self, response: httpx.Response) -> None:
+        request = response.request
+        path = request.url.path.split("/v2", 1)[-1]
+        found = next(
+            (
+                (str(op["operationId"]), match.groupdict())
+                for method, pattern, op in self._templates
+                if method == request.method and (match := pattern.fullmatch(path))
+            ),
+            None,
+        )
+        if found is None:
+            raise ScenarioFailure(f"the facade called {request.method} {path}: not in the spec")
+        operation_id, parameters = found
+        if not hasattr(response, "_elapsed"):
+            response.elapsed = timedelta(0)
+        case = self.schema.find_operation_by_id(operation_id).Case(path_parameters=parameters)
+        checks = POSITIVE_CHECKS if response.is_success else [not_a_server_error]
+        try:
+            case.validate_response(response, checks=checks)
+        except (Exception, FailureGroup) as error:  # the step failed
+            raise ScenarioFailure(
+                f"{operation_id} (through the facade): response does not conform to the spec: "
+                f"{' '.join(str(error).split())[:400]}"
+            ) from None
 
     def call(
         self,
@@ -297,7 +374,68 @@ CRUD: tuple[Crud, ...] = (
 )
 
 
+def _facade_of(steps: Steps, create_operation: str) -> str | None:
+    """The ``client.<resource>`` attribute whose facade creates this resource, if one does."""
+    path, method, _ = steps.operation(create_operation)
+    call = facade_call(create_operation, method, path)
+    return call.resource if call is not None and call.method == "create" else None
+
+
 def crud(steps: Steps, company: Company, resource: Crud) -> None:
+    """Through the resource's facade where one exists (``client.customers`` …), else raw."""
+    attribute = _facade_of(steps, resource.create)
+    if attribute is not None:
+        crud_through_facade(steps, company, resource, attribute)
+    else:
+        crud_by_operation(steps, company, resource)
+
+
+def crud_through_facade(steps: Steps, company: Company, resource: Crud, attribute: str) -> None:
+    """create → get → update (safe: read, merge, write) → list contains → delete → get 404."""
+    name, facade = f"client.{attribute}", getattr(steps.client, attribute)
+    body = resource.body(company)
+    created = steps.facade(lambda: facade.create(body)).to_dict()
+    ident = str(created.get("Id") or "")
+    if not ident:
+        raise ScenarioFailure(f"{name}.create: the created object has no Id: {created}")
+    fetched = steps.facade(lambda: facade.get(ident)).to_dict()
+    if str(fetched.get("Id")) != ident:
+        raise ScenarioFailure(f"{name}.get: returned Id {fetched.get('Id')}, created {ident}")
+    for key, value in body.items():
+        if key in resource.not_echoed or isinstance(value, (list, dict)):
+            continue
+        if fetched.get(key) != value:
+            raise ScenarioFailure(f"{name}.get: {key} is {fetched.get(key)!r}, created {value!r}")
+    if hasattr(facade, "update"):
+        key, value = resource.change
+        steps.facade(lambda: facade.update(ident, {key: value}))
+        again = steps.facade(lambda: facade.get(ident)).to_dict()
+        if again.get(key) != value:
+            raise ScenarioFailure(f"{name}.update: {key} is {again.get(key)!r} after update")
+
+    def listed() -> set[str]:
+        return {str(item.id) for item in steps.facade(lambda: list(facade.iterate(page_size=1000)))}
+
+    if hasattr(facade, "iterate") and ident not in listed():
+        raise ScenarioFailure(f"{name}.iterate: does not contain the created {ident}")
+    if hasattr(facade, "delete"):
+        steps.facade(lambda: facade.delete(ident))
+        try:
+            steps.facade(lambda: facade.get(ident))
+        except NotFoundError:
+            pass
+        else:
+            raise ScenarioFailure(f"{name}.get: found the deleted {ident}")
+        if hasattr(facade, "iterate") and ident in listed():
+            raise ScenarioFailure(f"{name}.iterate: still lists the deleted {ident}")
+    if resource.keep_as:  # later scenarios need one that still exists
+        if hasattr(facade, "delete"):
+            ident = str(steps.facade(lambda: facade.create(body)).id)
+        company.ids[resource.keep_as] = ident
+
+
+def crud_by_operation(steps: Steps, company: Company, resource: Crud) -> None:
+    """The same walk by operationId, for resources without a facade (labels, notes …)."""
     body = resource.body(company)
     links = steps.links(resource.create)
     created = steps.json(resource.create, body=body, expect=(200, 201))
@@ -359,56 +497,45 @@ def _balance(steps: Steps, account: int) -> float:
 
 
 def invoice_flow(steps: Steps, company: Company, profile: RegionProfile) -> None:
-    """Draft → convert → invoice → payment → ledger (bank balance and a new voucher)."""
-    draft = steps.json("create_customer_invoice_draft", body=_document(company), expect=(201,))
-    convert = steps.links("create_customer_invoice_draft")["convert_customer_invoice_draft"]
-    invoice = steps.json(
-        "convert_customer_invoice_draft",
-        path={convert[0]: str(draft[convert[1]])},
-        body={},
-        expect=(200, 201),
-    )
-    after_convert = steps.links("convert_customer_invoice_draft")
-    get_param, field_name = after_convert["get_customer_invoice"]
-    invoice_path = {get_param: str(invoice[field_name])}
-    invoice = steps.json("get_customer_invoice", path=invoice_path)
+    """Draft → convert → invoice → payment → ledger (bank balance and a new voucher), through
+    ``client.customer_invoice_drafts`` and ``client.customer_invoices``."""
+    drafts, invoices = steps.client.customer_invoice_drafts, steps.client.customer_invoices
+    draft = steps.facade(lambda: drafts.create(_document(company))).to_dict()
+    converted = steps.facade(lambda: drafts.convert(draft["Id"])).to_dict()
+    invoice = steps.facade(lambda: invoices.get(converted["Id"])).to_dict()
     if invoice.get("CustomerId") != company.ids["customer"]:
-        raise ScenarioFailure("get_customer_invoice: the invoice is not for the draft's customer")
+        raise ScenarioFailure("customer_invoices.get: the invoice is not for the draft's customer")
     total = float(invoice.get("TotalAmount") or 0) + float(invoice.get("TotalVatAmount") or 0)
     remaining = float(invoice.get("RemainingAmount") or 0)
     if remaining <= 0 or abs(remaining - total - float(invoice.get("TotalRoundings") or 0)) > 1:
         raise ScenarioFailure(
-            f"get_customer_invoice: RemainingAmount {remaining} does not match the total {total}"
+            f"customer_invoices.get: RemainingAmount {remaining} does not match the total {total}"
         )
     if invoice.get("CurrencyCode") not in (None, profile.currency):
         raise ScenarioFailure(
-            f"get_customer_invoice: CurrencyCode {invoice.get('CurrencyCode')!r}, "
+            f"customer_invoices.get: CurrencyCode {invoice.get('CurrencyCode')!r}, "
             f"the {profile.region} company invoices in {profile.currency}"
         )
-    if draft["Id"] in steps.list_ids("list_customer_invoice_drafts"):
-        raise ScenarioFailure("convert_customer_invoice_draft: the draft still exists")
+    remaining_drafts = steps.facade(lambda: list(drafts.iterate(page_size=1000)))
+    if draft["Id"] in {str(d.id) for d in remaining_drafts}:
+        raise ScenarioFailure("customer_invoice_drafts.convert: the draft still exists")
 
     bank_before = _balance(steps, profile.bank_account)
     vouchers_before = steps.json("list_vouchers", query={"$pagesize": 1})["Meta"][
         "TotalNumberOfResults"
     ]
-    pay_param, pay_field = after_convert["create_customer_invoice_payment"]
-    steps.call(
-        "create_customer_invoice_payment",
-        path={pay_param: str(invoice[pay_field])},
-        body={
-            "CompanyBankAccountId": company.bank_account_id,
-            "PaymentAmount": remaining,
-            "PaymentCurrency": profile.currency,
-            "PaymentType": 1,
-            "PaymentDate": BOOKING_DATE,
-        },
-        expect=(200, 201),
-    )
-    paid = steps.json("get_customer_invoice", path=invoice_path)
+    payment = {
+        "CompanyBankAccountId": company.bank_account_id,
+        "PaymentAmount": remaining,
+        "PaymentCurrency": profile.currency,
+        "PaymentType": 1,
+        "PaymentDate": BOOKING_DATE,
+    }
+    steps.facade(lambda: invoices.create_payment(invoice["Id"], payment))
+    paid = steps.facade(lambda: invoices.get(invoice["Id"])).to_dict()
     if float(paid.get("RemainingAmount") or 0) != 0:
         raise ScenarioFailure(
-            f"create_customer_invoice_payment: RemainingAmount {paid.get('RemainingAmount')} "
+            f"customer_invoices.create_payment: RemainingAmount {paid.get('RemainingAmount')} "
             "after paying it in full"
         )
     bank_after = _balance(steps, profile.bank_account)
@@ -539,14 +666,19 @@ def scenario_names() -> list[str]:
 
 
 def run_all(
-    session: Session, profile: RegionProfile, spec: Mapping[str, Any], tag: str | None = None
+    session: Session,
+    profile: RegionProfile,
+    spec: Mapping[str, Any],
+    tag: str | None = None,
+    client: Any = None,
 ) -> dict[str, Cell]:
     """Run every scenario in order (later ones use what earlier ones created).
 
     ``tag`` (default: the session's) goes into numbers that must be unique per company; a
-    replay passes the tag its cassettes were recorded with.
+    replay passes the tag its cassettes were recorded with. ``client`` (default: the
+    session's) is what the facade steps go through, e.g. a blocking view of an AsyncClient.
     """
-    steps = Steps(session, load_schema(spec), spec)
+    steps = Steps(session, load_schema(spec), spec, client)
     cells: dict[str, Cell] = {}
 
     def attempt(name: str, action: Callable[[], None]) -> bool:

@@ -6,15 +6,16 @@ errors), so the harness exercises the facade exactly as a user's code would.
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from eaccounting import Client
+from eaccounting import AsyncClient, Client
 from eaccounting.tokens import FileTokenStore, MemoryTokenStore, Token
 
 from . import writeback
@@ -37,6 +38,23 @@ class Session:
     # Makes the scenarios' numbers (article, project) unique in a company that keeps what
     # earlier runs created; a fresh emulator company needs none.
     run_tag: str = "1"
+    # Builds an AsyncClient for the same target (same base, tokens and settings).
+    make_async: Callable[[], AsyncClient] | None = None
+
+    @contextmanager
+    def async_view(self) -> Iterator[Any]:
+        """The session's target through ``AsyncClient``, as a blocking view on its own loop."""
+        from .blocking import Blocking
+
+        if self.make_async is None:
+            raise TargetError("this session has no async client")
+        loop = asyncio.new_event_loop()
+        client = self.make_async()
+        try:
+            yield Blocking(client, loop)
+        finally:
+            loop.run_until_complete(client.aclose())
+            loop.close()
 
 
 @contextmanager
@@ -55,8 +73,13 @@ def serve_on_loopback(app: Any) -> Iterator[str]:
 @contextmanager
 def replay_session() -> Iterator[Session]:
     """A client for cassette replay: the production host, a static token, no refresh."""
-    with Client(base_url=CANONICAL_API, access_token=REPLAY_TOKEN, max_retries=0) as client:
-        yield Session(client, CANONICAL_API)
+    settings: dict[str, Any] = {
+        "base_url": CANONICAL_API,
+        "access_token": REPLAY_TOKEN,
+        "max_retries": 0,
+    }
+    with Client(**settings) as client:
+        yield Session(client, CANONICAL_API, make_async=lambda: AsyncClient(**settings))
 
 
 @contextmanager
@@ -72,16 +95,17 @@ def emulator_session(region: str, seed: int = 0) -> Iterator[Session]:
     token = emulator.issue_token()
     with serve_on_loopback(emulator.app) as origin:
         base = f"{origin}/v2"
-        with Client(
-            base_url=base,
-            identity_url=origin,
-            client_id=emulator.client_id,
-            client_secret=emulator.client_secret,
-            token_store=MemoryTokenStore(token),
-            max_retries=0,
-            clock=emulator.clock.time,
-        ) as client:
-            yield Session(client, base)
+        settings: dict[str, Any] = {
+            "base_url": base,
+            "identity_url": origin,
+            "client_id": emulator.client_id,
+            "client_secret": emulator.client_secret,
+            "token_store": MemoryTokenStore(token),
+            "max_retries": 0,
+            "clock": emulator.clock.time,
+        }
+        with Client(**settings) as client:
+            yield Session(client, base, make_async=lambda: AsyncClient(**settings))
 
 
 def sandbox_token_store(region: str) -> FileTokenStore | WriteBackTokenStore:

@@ -37,7 +37,7 @@ def test_operations_served_by_a_stub_are_reported_as_stub_not_passed() -> None:
     assert f", {len(stubbed)} stub" in matrix.closing_line()
     markdown = to_markdown(matrix)
     assert "## Served by a schema stub" in markdown
-    assert f"| `{sorted(stubbed)[0]}` | ◌ |" in markdown
+    assert f"| `{sorted(stubbed)[0]}` | ◌ ✔ " in markdown  # stub, read by the model
 
 
 def test_stub_cells_are_skipped_in_junit_with_the_reason() -> None:
