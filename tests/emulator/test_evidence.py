@@ -200,6 +200,22 @@ def test_fact_16_an_invoice_without_the_flags_the_spec_requires_is_accepted(
     assert invoice.total_amount == 100
 
 
+def test_fact_17_an_invoices_reverse_charge_comes_from_the_customer(api: httpx.Client) -> None:
+    article = make_article(api, 100)
+    rows = [{"ArticleId": article["Id"], "Quantity": 1}]
+    plain = make_customer(api)
+    sent_true = api.post(
+        "/customerinvoices",
+        json={"CustomerId": plain["Id"], "ReverseChargeOnConstructionServices": True, "Rows": rows},
+    ).json()
+    assert sent_true["ReverseChargeOnConstructionServices"] is False
+    builder = make_customer(
+        api, "Bygg AB", ReverseChargeOnConstructionServices=True, VatNumber="SE556677889901"
+    )
+    derived = api.post("/customerinvoices", json={"CustomerId": builder["Id"], "Rows": rows})
+    assert derived.json()["ReverseChargeOnConstructionServices"] is True
+
+
 def test_fact_18_reverse_charge_customer_needs_a_vat_number(api: httpx.Client) -> None:
     terms = first(api, "/termsofpayments")
     body = {

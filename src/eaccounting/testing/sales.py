@@ -273,6 +273,11 @@ def _fill_sales_document(c: Company, data: Record, date_field: str) -> Record:
         InvoiceCountryCode=customer.get("InvoiceCountryCode") or c.region.country,
         InvoiceCurrencyCode=customer.get("CurrencyCode") or c.region.currency,
         CustomerIsPrivatePerson=customer["IsPrivatePerson"],
+        # Derived from the customer whatever was sent (evidence fact 17); a reverse-charge
+        # invoice needs the customer's flag (and the rows' own flags).
+        ReverseChargeOnConstructionServices=bool(
+            customer.get("ReverseChargeOnConstructionServices")
+        ),
         TotalAmount=calc["net"],
         TotalVatAmount=calc["vat"],
         TotalRoundings=calc["roundings"],
