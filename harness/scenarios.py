@@ -59,6 +59,19 @@ class Company:
     ids: dict[str, str] = field(default_factory=dict)  # created along the way: customer, ...
 
 
+def _conform(label: str, case: Any, response: httpx.Response, checks: list[Any]) -> None:
+    """A step's response conforms to the spec, and an error carries Visma's body."""
+    try:
+        case.validate_response(response, checks=checks)
+    except (Exception, FailureGroup) as error:  # the step failed
+        raise ScenarioFailure(
+            f"{label}: response does not conform to the spec: {' '.join(str(error).split())[:400]}"
+        ) from None
+    problem = visma_error_problem(response)
+    if problem:
+        raise ScenarioFailure(f"{label}: {problem}")
+
+
 def _path_pattern(template: str) -> re.Pattern[str]:
     """``/customers/{customerId}`` → a pattern whose groups are the path parameters."""
     parts = re.split(r"\{([^}/]+)\}", template)
@@ -128,13 +141,7 @@ class Steps:
             response.elapsed = timedelta(0)
         case = self.schema.find_operation_by_id(operation_id).Case(path_parameters=parameters)
         checks = POSITIVE_CHECKS if response.is_success else [not_a_server_error]
-        try:
-            case.validate_response(response, checks=checks)
-        except (Exception, FailureGroup) as error:  # the step failed
-            raise ScenarioFailure(
-                f"{operation_id} (through the facade): response does not conform to the spec: "
-                f"{' '.join(str(error).split())[:400]}"
-            ) from None
+        _conform(f"{operation_id} (through the facade)", case, response, checks)
 
     def call(
         self,
@@ -158,16 +165,7 @@ class Steps:
                 f"{' or '.join(map(str, expect))}, got {response.status_code}: "
                 f"{' '.join(response.text.split())[:300]}"
             )
-        try:
-            case.validate_response(response, checks=POSITIVE_CHECKS)
-        except (Exception, FailureGroup) as error:  # the step failed
-            raise ScenarioFailure(
-                f"{operation_id}: response does not conform to the spec: "
-                f"{' '.join(str(error).split())[:400]}"
-            ) from None
-        problem = visma_error_problem(response)
-        if problem:
-            raise ScenarioFailure(f"{operation_id}: {problem}")
+        _conform(operation_id, case, response, POSITIVE_CHECKS)
         return response
 
     def json(self, operation_id: str, **kwargs: Any) -> Any:
