@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.installed
 GEN    := generated
 export EACCOUNTING_SPEC ?=
 
-.PHONY: venv spec overlay validate generate spec-update spec-diff spec-check test lint typecheck \
+.PHONY: servers venv spec overlay validate generate spec-update spec-diff spec-check test lint typecheck \
         contract record bench clean
 
 $(STAMP): pyproject.toml constraints.txt
@@ -61,7 +61,18 @@ lint: $(STAMP)
 typecheck: generate
 	$(BIN)/mypy src/eaccounting
 
-test: generate
+# The shared-store tests (tests/scale) start real Redis and PostgreSQL servers on loopback;
+# install the server packages when they are missing (CI runs as root; elsewhere via sudo).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+servers:
+	@command -v redis-server >/dev/null && \
+	 { command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || \
+	 { echo "installing redis-server and postgresql (apt-get) for the tests"; \
+	   $(SUDO) apt-get update -qq && \
+	   DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	     redis-server postgresql >/dev/null; }
+
+test: generate servers
 	$(BIN)/pytest
 
 # The main job: replay every region's cassettes through the client and check the contract.

@@ -81,6 +81,8 @@ def _after_response(
     response.request = request
     error = error_from_response(response, url=str(request.url.copy_with(query=None)))
     policy = pipeline.retry
+    if isinstance(error, RateLimitError):
+        _pause_shared_quota(pipeline, request, error)
     if attempt >= policy.max_retries:
         return _Decision(None, error)
     if isinstance(error, RateLimitError):
@@ -93,6 +95,13 @@ def _after_response(
     ):
         return _Decision(policy.backoff(attempt + 1), None)
     return _Decision(None, error)
+
+
+def _pause_shared_quota(pipeline: Pipeline, request: httpx.Request, error: RateLimitError) -> None:
+    """A limiter shared between workers (stores.RedisRateLimiter) pauses the path for all."""
+    pause = getattr(pipeline.limiter, "pause", None)
+    if callable(pause) and error.retry_after is not None:
+        pause(request.url.path, error.retry_after)
 
 
 def _log_retry(request: httpx.Request, reason: object, delay: float, attempt: int) -> None:

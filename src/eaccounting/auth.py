@@ -189,6 +189,23 @@ def _process_unlock(store: TokenStore) -> None:
         unlock()
 
 
+def _lock_deadline(store: TokenStore) -> float | None:
+    """When to stop waiting for a shared store's refresh lease (None: the store sets no bound)."""
+    wait = getattr(store, "lock_wait_seconds", None)
+    return None if wait is None else time.monotonic() + float(wait)
+
+
+def _check_lock_wait(store: TokenStore, deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        from .stores.lease import StoreLockTimeoutError
+
+        raise StoreLockTimeoutError(
+            f"gave up after {getattr(store, 'lock_wait_seconds', 0):g} s waiting for the refresh "
+            f"lease of {store!r}: another worker holds it and neither released it nor let it "
+            "expire (check lease_seconds < wait_seconds and the store's server)"
+        )
+
+
 def _translate_oauth_error(exc: Exception, grant: str = "refresh_token") -> EAccountingError:
     error = getattr(exc, "error", None)
     description = getattr(exc, "description", None) or ""
@@ -286,7 +303,9 @@ class TokenManager:
     def refresh(self, transport: httpx.BaseTransport, *, stale: str | None) -> Token:
         """Refresh unless another caller already replaced the token ``stale``."""
         with self._coordinator.thread_lock:
+            deadline = _lock_deadline(self.store)
             while not _try_process_lock(self.store):
+                _check_lock_wait(self.store, deadline)
                 time.sleep(0.01)
             try:
                 reused = self._reuse(stale)
@@ -294,7 +313,13 @@ class TokenManager:
                     return reused
                 current = self.store.load()
                 refresh_token = self._refresh_token_of(current)
-                payload = self._post_refresh(transport, refresh_token)
+                try:
+                    payload = self._post_refresh(transport, refresh_token)
+                except ReconsentRequiredError:
+                    newer = self._rotated_elsewhere(refresh_token, time.sleep)
+                    if newer is None:
+                        raise
+                    return newer
                 return self._persist(payload, current)
             finally:
                 _process_unlock(self.store)
@@ -307,7 +332,9 @@ class TokenManager:
             while not lock.acquire(blocking=False):
                 await asyncio.sleep(0.002)
             try:
+                deadline = _lock_deadline(self.store)
                 while not _try_process_lock(self.store):
+                    _check_lock_wait(self.store, deadline)
                     await asyncio.sleep(0.01)
             except BaseException:
                 lock.release()
@@ -334,8 +361,44 @@ class TokenManager:
     async def _arotate(
         self, transport: httpx.AsyncBaseTransport, refresh_token: str, current: Token | None
     ) -> Token:
-        payload = await self._apost_refresh(transport, refresh_token)
+        try:
+            payload = await self._apost_refresh(transport, refresh_token)
+        except ReconsentRequiredError:
+            newer = await self._arotated_elsewhere(refresh_token)
+            if newer is None:
+                raise
+            return newer
         return self._persist(payload, current)
+
+    # -- shared stores (eaccounting.stores): a pair rotated by a worker whose lease ran out --
+
+    def _rotated_elsewhere(self, spent: str, sleep: Callable[[float], None]) -> Token | None:
+        """After invalid_grant: the pair a stalled lease holder saved late, if one appears.
+
+        A worker that stalled past its lease may have spent ``spent`` and still be about to
+        save the new pair; stores that say so (``rotation_wait_seconds``) are watched that
+        long before the grant is declared lost. Other stores are re-read once.
+        """
+        deadline = time.monotonic() + float(getattr(self.store, "rotation_wait_seconds", 0.0))
+        while True:
+            stored = self.store.load()
+            if stored is not None and stored.refresh_token not in (None, spent):
+                self._token = stored
+                return stored
+            if time.monotonic() >= deadline:
+                return None
+            sleep(0.05)
+
+    async def _arotated_elsewhere(self, spent: str) -> Token | None:
+        deadline = time.monotonic() + float(getattr(self.store, "rotation_wait_seconds", 0.0))
+        while True:
+            stored = self.store.load()
+            if stored is not None and stored.refresh_token not in (None, spent):
+                self._token = stored
+                return stored
+            if time.monotonic() >= deadline:
+                return None
+            await asyncio.sleep(0.05)
 
     def _refresh_token_of(self, token: Token | None) -> str:
         if token is None:
