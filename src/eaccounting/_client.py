@@ -471,7 +471,7 @@ class Client(_BaseClient):
         *,
         params: Mapping[str, Any] | None = None,
         parse: Callable[[Any], T] = _identity,
-        page_size: int = 50,
+        page_size: int | None = None,
         start_page: int = 1,
         prefetch: int = 0,
     ) -> SyncPager[T]:
@@ -792,7 +792,7 @@ class AsyncClient(_BaseClient):
         *,
         params: Mapping[str, Any] | None = None,
         parse: Callable[[Any], T] = _identity,
-        page_size: int = 50,
+        page_size: int | None = None,
         start_page: int = 1,
         prefetch: int = 0,
     ) -> AsyncPager[T]:

@@ -32,7 +32,7 @@ class _SyncListable(Protocol[T]):
     def iterate(
         self,
         *,
-        page_size: int = ...,
+        page_size: int | None = ...,
         filter: Filter | str | None = ...,
         orderby: Any = ...,
         select: Any = ...,
@@ -47,7 +47,7 @@ class _AsyncListable(Protocol[T]):
     def iterate(
         self,
         *,
-        page_size: int = ...,
+        page_size: int | None = ...,
         filter: Filter | str | None = ...,
         orderby: Any = ...,
         select: Any = ...,
@@ -133,7 +133,7 @@ def changed_since(
     *,
     field: str | None = None,
     filter: Filter | str | None = None,
-    page_size: int = 100,
+    page_size: int | None = None,
     prefetch: int = 0,
 ) -> ChangedSince[T]:
     """Records of ``resource`` whose timestamp is after ``since`` (all when None)."""
@@ -153,7 +153,7 @@ def achanged_since(
     *,
     field: str | None = None,
     filter: Filter | str | None = None,
-    page_size: int = 100,
+    page_size: int | None = None,
     prefetch: int = 0,
 ) -> AsyncChangedSince[T]:
     """Async :func:`changed_since`."""

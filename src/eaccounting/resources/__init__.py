@@ -433,7 +433,7 @@ class Vouchers(_VouchersSpec, SyncList["VoucherApi"], SyncCreate["VoucherApi"]):
         return self._parse(_json(self._client.request("GET", path)))
 
     def iterate_fiscal_year(
-        self, fiscal_year_id: Any, *, page_size: int = 50, prefetch: int = 0
+        self, fiscal_year_id: Any, *, page_size: int | None = None, prefetch: int = 0
     ) -> SyncPager[VoucherApi]:
         """Every voucher of one fiscal year."""
         path = f"{self.path}/{check_guid(fiscal_year_id, 'fiscal_year_id')}"
@@ -452,7 +452,7 @@ class AsyncVouchers(_VouchersSpec, AsyncList["VoucherApi"], AsyncCreate["Voucher
         return self._parse(_json(await self._client.request("GET", path)))
 
     def iterate_fiscal_year(
-        self, fiscal_year_id: Any, *, page_size: int = 50, prefetch: int = 0
+        self, fiscal_year_id: Any, *, page_size: int | None = None, prefetch: int = 0
     ) -> AsyncPager[VoucherApi]:
         """Every voucher of one fiscal year."""
         path = f"{self.path}/{check_guid(fiscal_year_id, 'fiscal_year_id')}"
@@ -547,7 +547,7 @@ class Accounts(_AccountsSpec, SyncList["AccountApi"], SyncCreate["AccountApi"]):
         return self._parse(_json(self._client.request("PUT", path, json=payload)))
 
     def iterate_fiscal_year(
-        self, fiscal_year_id: Any, *, page_size: int = 50, prefetch: int = 0
+        self, fiscal_year_id: Any, *, page_size: int | None = None, prefetch: int = 0
     ) -> SyncPager[AccountApi]:
         """Every account of one fiscal year."""
         path = f"{self.path}/{check_guid(fiscal_year_id, 'fiscal_year_id')}"
@@ -578,7 +578,7 @@ class AsyncAccounts(_AccountsSpec, AsyncList["AccountApi"], AsyncCreate["Account
         return self._parse(_json(await self._client.request("PUT", path, json=payload)))
 
     def iterate_fiscal_year(
-        self, fiscal_year_id: Any, *, page_size: int = 50, prefetch: int = 0
+        self, fiscal_year_id: Any, *, page_size: int | None = None, prefetch: int = 0
     ) -> AsyncPager[AccountApi]:
         """Every account of one fiscal year."""
         path = f"{self.path}/{check_guid(fiscal_year_id, 'fiscal_year_id')}"
@@ -596,7 +596,7 @@ class AccountBalances(_AccountBalancesSpec, SyncResource["AccountBalanceApi"]):
     """``/accountbalances``: balances of all accounts, or one, on a date."""
 
     def iterate(
-        self, date: Any, *, page_size: int = 50, prefetch: int = 0
+        self, date: Any, *, page_size: int | None = None, prefetch: int = 0
     ) -> SyncPager[AccountBalanceApi]:
         """Balances of all accounts on ``date``."""
         path = f"{self.path}/{_date(date, 'date')}"
@@ -620,7 +620,7 @@ class AsyncAccountBalances(_AccountBalancesSpec, AsyncResource["AccountBalanceAp
     """``/accountbalances``: balances of all accounts, or one, on a date."""
 
     def iterate(
-        self, date: Any, *, page_size: int = 50, prefetch: int = 0
+        self, date: Any, *, page_size: int | None = None, prefetch: int = 0
     ) -> AsyncPager[AccountBalanceApi]:
         """Balances of all accounts on ``date``."""
         path = f"{self.path}/{_date(date, 'date')}"
@@ -1003,7 +1003,7 @@ class BankTransactions(_BankTransactionsSpec, SyncResource["BankTransactionApi"]
         matched: bool,
         from_date: Any = None,
         to_date: Any = None,
-        page_size: int = 50,
+        page_size: int | None = None,
         prefetch: int = 0,
     ) -> SyncPager[BankTransactionApi]:
         """Matched or unmatched transactions of a bank account."""
@@ -1034,7 +1034,7 @@ class AsyncBankTransactions(_BankTransactionsSpec, AsyncResource["BankTransactio
         matched: bool,
         from_date: Any = None,
         to_date: Any = None,
-        page_size: int = 50,
+        page_size: int | None = None,
         prefetch: int = 0,
     ) -> AsyncPager[BankTransactionApi]:
         """Matched or unmatched transactions of a bank account."""

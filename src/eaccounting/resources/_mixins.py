@@ -119,7 +119,7 @@ class SyncList(SyncResource[M]):
     def iterate(
         self,
         *,
-        page_size: int = 50,
+        page_size: int | None = None,
         filter: Filter | str | None = None,
         orderby: OrderArg = None,
         select: SelectArg = None,
@@ -154,7 +154,7 @@ class AsyncList(AsyncResource[M]):
     def iterate(
         self,
         *,
-        page_size: int = 50,
+        page_size: int | None = None,
         filter: Filter | str | None = None,
         orderby: OrderArg = None,
         select: SelectArg = None,
