@@ -245,3 +245,21 @@ def _basic(emu: Emulator) -> str:
 
     raw = f"{emu.client_id}:{emu.client_secret}".encode()
     return "Basic " + base64.b64encode(raw).decode()
+
+
+async def test_async_clients_on_separate_machines_refresh_once(make_store: Factory) -> None:
+    """AsyncClient: 4 'machines' (store instances) x 5 tasks, expired token, one refresh."""
+    import asyncio
+
+    emu = Emulator()
+    make_store("c").save(_expired_pair(emu))
+    clients = [emu.async_client(token_store=make_store("c")) for _ in range(4)]
+    try:
+        results = await asyncio.gather(
+            *(client.request("GET", "/units") for client in clients for _ in range(5))
+        )
+    finally:
+        for client in clients:
+            await client.aclose()
+    assert {r.status_code for r in results} == {200}
+    assert emu.core.identity.token_requests["refresh_token"] == 1
