@@ -106,6 +106,17 @@ def test_a_late_save_wins_when_nobody_else_saved(make_store: Factory) -> None:
     assert make_store("c").superseded() == _token(3)
 
 
+def test_an_operators_save_during_a_lease_is_not_undone(make_store: Factory) -> None:
+    make_store("c").save(_token(1))
+    holder = make_store("c")
+    assert holder.try_lock() is True
+    make_store("c").save(_token(2))  # e.g. a fresh consent imported while a refresh runs
+    holder.save(_token(3))
+    holder.unlock()
+    assert make_store("c").load() == _token(2)
+    assert make_store("c").superseded() == _token(3)
+
+
 def test_saves_under_one_lease_chain(make_store: Factory) -> None:
     store = make_store("c")
     assert store.try_lock() is True

@@ -5,8 +5,9 @@ the page through an ``eaccounting.Client`` whose token store and quota limiter a
 (Redis or PostgreSQL), and records the page's ids and acknowledges the job in one MULTI, so a
 job is counted once even if a worker dies mid-job and the job is handed to another worker.
 
-``victim`` makes the worker SIGKILL itself right after it takes a refresh lease: it dies
-holding the lease, mid-refresh, before the token request goes out.
+``victim`` makes the worker start a refresh on its first job and SIGKILL itself as soon as it
+holds the refresh lease: it dies holding the lease, mid-refresh, before the token request goes
+out, and the other workers must wait for the lease to expire.
 """
 
 from __future__ import annotations
@@ -103,6 +104,10 @@ def main(config: dict[str, Any]) -> int:
                 break
             name, page = json.loads(job)
             client = client_for(companies[name])
+            if config["victim"] and client.token_manager is not None:
+                # Start a refresh, as a worker does when its token expires: the store's
+                # try_lock dies as soon as it holds the lease.
+                client.token_manager.refresh(transport, stale=None)
             try:
                 items = client.customers.list(page=page, page_size=config["page_size"]).items
             except AuthenticationError:

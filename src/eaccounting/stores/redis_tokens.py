@@ -118,9 +118,12 @@ class RedisTokenStore:
         payload = encode_token(token)
         fence = getattr(self._state, "fence", None)
         if fence is None:
-            # Outside a refresh (first authorization, an operator's import): plain write.
-            self._redis.hset(self.key, "token", payload)
-            self._redis.hincrby(self.key, "generation", 1)
+            # Outside a refresh (first authorization, an operator's import): plain write,
+            # still a new generation, so a lease holder that read the old one cannot undo it.
+            with self._redis.pipeline(transaction=True) as pipe:
+                pipe.hset(self.key, "token", payload)
+                pipe.hincrby(self.key, "generation", 1)
+                pipe.execute()
             return
         result = int(self._save_script(keys=[self.key], args=[payload, fence]))
         if result < 0:
@@ -134,8 +137,10 @@ class RedisTokenStore:
         self._state.fence = result
 
     def clear(self) -> None:
-        self._redis.hdel(self.key, "token", "superseded")
-        self._redis.hincrby(self.key, "generation", 1)
+        with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hdel(self.key, "token", "superseded")
+            pipe.hincrby(self.key, "generation", 1)
+            pipe.execute()
 
     def superseded(self) -> Token | None:
         """The last pair that lost the fencing check, if any (kept, never thrown away)."""
