@@ -74,6 +74,7 @@ class SQLTokenStore:
         self._clock = clock
         self._table = token_table(sa.MetaData(), table)
         self._state = threading.local()
+        self._row_exists = False
         #: Saves that lost the fencing check (this instance), for diagnostics and tests.
         self.superseded_saves = 0
         if create_table:
@@ -93,6 +94,8 @@ class SQLTokenStore:
     def _ensure_row(self, conn: sa.Connection) -> None:
         import sqlalchemy as sa
 
+        if self._row_exists:  # seen committed once; rows are never deleted (try_lock polls)
+            return
         t = self._table
         exists = conn.execute(sa.select(t.c.company).where(t.c.company == self.company)).first()
         if exists is None:
@@ -130,10 +133,12 @@ class SQLTokenStore:
                 .values(lease_owner=owner, lease_expires=now + self.lease.lease_seconds)
             ).rowcount
             if taken != 1:
+                self._row_exists = True  # the row is someone else's lease: it exists
                 return False
             generation = conn.execute(
                 sa.select(t.c.generation).where(t.c.company == self.company)
             ).scalar_one()
+        self._row_exists = True  # committed
         self._state.owner = owner
         self._state.fence = int(generation)
         return True
