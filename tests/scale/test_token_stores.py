@@ -6,6 +6,7 @@ expires by itself, and a fenced save that never overwrites a newer pair (nor los
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable
@@ -162,6 +163,24 @@ def _manager(emu: Emulator, store: Any) -> TokenManager:
     )
 
 
+@pytest.fixture(params=["sync", "async"])
+def flavour(request: pytest.FixtureRequest) -> str:
+    """The sync token flow, or the async one (derived from the same source, driven here)."""
+    return str(request.param)
+
+
+def _access_token(manager: TokenManager, emu: Emulator, flavour: str) -> str:
+    if flavour == "sync":
+        return manager.access_token(emu.transport())
+    return asyncio.run(manager.aaccess_token(emu.async_transport()))
+
+
+def _refresh(manager: TokenManager, emu: Emulator, flavour: str) -> Token:
+    if flavour == "sync":
+        return manager.refresh(emu.transport(), stale=None)
+    return asyncio.run(manager.arefresh(emu.async_transport(), stale=None))
+
+
 def _expired_pair(emu: Emulator) -> Token:
     token = emu.issue_token()
     token.expires_at = emu.clock.time() - 1
@@ -191,29 +210,33 @@ def test_workers_on_separate_machines_refresh_once(make_store: Factory) -> None:
     assert make_store("c").load().access_token == results[0]
 
 
-def test_waiting_for_a_dead_workers_lease_is_bounded(make_store: Factory) -> None:
+def test_waiting_for_a_dead_workers_lease_is_bounded(make_store: Factory, flavour: str) -> None:
     emu = Emulator()
     holder = make_store("c", lease=LeaseSettings(lease_seconds=30, wait_seconds=31))
     holder.save(_expired_pair(emu))
     assert holder.try_lock() is True  # a worker that hangs with the lease
     waiter = make_store("c", lease=LeaseSettings(lease_seconds=0.2, wait_seconds=0.4))
     with pytest.raises(StoreLockTimeoutError, match=r"gave up after 0.4 s waiting for the refresh"):
-        _manager(emu, waiter).access_token(emu.transport())
+        _access_token(_manager(emu, waiter), emu, flavour)
     assert emu.core.identity.token_requests["refresh_token"] == 0
 
 
-def test_after_a_dead_workers_lease_expires_the_next_worker_refreshes(make_store: Factory) -> None:
+def test_after_a_dead_workers_lease_expires_the_next_worker_refreshes(
+    make_store: Factory, flavour: str
+) -> None:
     emu = Emulator()
     dead = make_store("c", lease=SHORT)
     dead.save(_expired_pair(emu))
     assert dead.try_lock() is True  # killed before sending its refresh
     manager = _manager(emu, make_store("c", lease=SHORT))
-    manager.access_token(emu.transport())
+    _access_token(manager, emu, flavour)
     assert emu.core.identity.token_requests["refresh_token"] == 1
     assert manager.refresh_count == 1
 
 
-def test_invalid_grant_waits_for_the_pair_a_stalled_holder_saves(make_store: Factory) -> None:
+def test_invalid_grant_waits_for_the_pair_a_stalled_holder_saves(
+    make_store: Factory, flavour: str
+) -> None:
     """The stalled holder spent the refresh token; the next worker must not ask for re-consent."""
     emu = Emulator()
     stalled = make_store("c", lease=SHORT)
@@ -228,9 +251,7 @@ def test_invalid_grant_waits_for_the_pair_a_stalled_holder_saves(make_store: Fac
     time.sleep(0.5)  # its lease runs out before it saves
     manager = _manager(emu, make_store("c", lease=SHORT))
     got: list[Token] = []
-    worker = threading.Thread(
-        target=lambda: got.append(manager.refresh(emu.transport(), stale=None))
-    )
+    worker = threading.Thread(target=lambda: got.append(_refresh(manager, emu, flavour)))
     worker.start()
     time.sleep(0.5)  # the worker has met invalid_grant and watches the store
     stalled.save(rotated)
@@ -239,7 +260,9 @@ def test_invalid_grant_waits_for_the_pair_a_stalled_holder_saves(make_store: Fac
     assert make_store("c").load() == rotated
 
 
-def test_a_lost_grant_still_says_reconsent_after_the_bounded_watch(make_store: Factory) -> None:
+def test_a_lost_grant_still_says_reconsent_after_the_bounded_watch(
+    make_store: Factory, flavour: str
+) -> None:
     emu = Emulator()
     store = make_store("c", lease=LeaseSettings(0.2, 1.0, rotation_wait_seconds=0.3))
     old = _expired_pair(emu)
@@ -248,7 +271,7 @@ def test_a_lost_grant_still_says_reconsent_after_the_bounded_watch(make_store: F
         {"grant_type": "refresh_token", "refresh_token": old.refresh_token or ""}, _basic(emu)
     )  # spent by a worker that died before saving: nothing will ever appear
     with pytest.raises(ReconsentRequiredError, match="invalid_grant"):
-        _manager(emu, store).access_token(emu.transport())
+        _access_token(_manager(emu, store), emu, flavour)
 
 
 def _basic(emu: Emulator) -> str:
