@@ -18,7 +18,7 @@ export EACCOUNTING_SPEC ?=
 
 .DELETE_ON_ERROR:
 
-.PHONY: venv spec overlay validate generate spec-update spec-diff spec-check test lint unasync typecheck \
+.PHONY: servers venv spec overlay validate generate spec-update spec-diff spec-check test lint unasync typecheck \
         contract record bench dist clean
 
 $(STAMP): pyproject.toml constraints.txt
@@ -89,7 +89,18 @@ lint: $(STAMP) $(TOOLS)
 typecheck: generate
 	$(BIN)/mypy src/eaccounting
 
-test: generate $(TOOLS)
+# The shared-store tests (tests/scale) start real Redis and PostgreSQL servers on loopback;
+# install the server packages when they are missing (CI runs as root; elsewhere via sudo).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+servers:
+	@command -v redis-server >/dev/null && \
+	 { command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || \
+	 { echo "installing redis-server and postgresql (apt-get) for the tests"; \
+	   $(SUDO) apt-get update -qq && \
+	   DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	     redis-server postgresql >/dev/null; }
+
+test: generate $(TOOLS) servers
 	$(BIN)/pytest
 
 # The main job: replay every region's cassettes through the client and check the contract.

@@ -1,6 +1,6 @@
-"""``make bench``: the six performance measurements of issue 7, side by side in one run.
+"""``make bench``: the performance measurements of issues 7 and 12, side by side in one run.
 
-    .venv/bin/python benchmarks/run.py                 # all six; writes docs/benchmarks.md
+    .venv/bin/python benchmarks/run.py                 # all of them; writes docs/benchmarks.md
     .venv/bin/python benchmarks/run.py parse import    # a subset; writes nothing
 
 Where a goal is a ratio, both sides are measured in the same run on the same machine
@@ -238,7 +238,7 @@ class SyncRun:
 def sync_run(
     prefetch: int,
     *,
-    page_size: int,
+    page_size: int | None,
     limit: int = 600,
     window: float = 60.0,
     max_pages: int | None = None,
@@ -261,11 +261,12 @@ def sync_run(
             transport = CountingTransport(emu.transport())
             client = emu.client(transport=transport, rate_limit=RateLimiter(limit, window))
         stack.callback(client.close)
+        # page_size=None: the library's default (what `iterate()` without arguments asks for).
         pager = client.customers.iterate(page_size=page_size, prefetch=prefetch)
         start = time.perf_counter()
         rows = sum(len(p) for p in itertools.islice(pager.pages(), max_pages))
         seconds = time.perf_counter() - start
-    assert rows == (max_pages * page_size if max_pages else CUSTOMERS), rows
+    assert rows == (max_pages * pager.page_size if max_pages else CUSTOMERS), rows
     return SyncRun(rows, sum(transport.statuses.values()), seconds, transport.statuses)
 
 
@@ -337,6 +338,34 @@ def bench_sync() -> list[Result]:
             "(reported)",
             None,
         ),
+    ]
+
+
+# -- 7. big pages by default (issue 12) -----------------------------------------------------------
+def bench_pages() -> list[Result]:
+    """`for c in client.customers.iterate()` as written, today's default next to the old one."""
+    new = sync_run(0, page_size=None)
+    old = sync_run(0, page_size=50)
+
+    def line(run: SyncRun) -> str:
+        return (
+            f"{run.requests} requests, {run.seconds:.1f} s ({run.rows:,} rows, "
+            f"{run.statuses.get(429, 0)} x 429)"
+        )
+
+    return [
+        Result(
+            f"7. Full sync of {CUSTOMERS:,} customers with the default page size, "
+            f"{LATENCY * 1e3:.0f} ms latency, 600/min quota",
+            f"{line(new)}; the old default (pages of 50): {line(old)}, "
+            f"{old.seconds / new.seconds:.1f}x longer",
+            "<= 55 requests",
+            new.requests <= 55,
+            "`client.customers.iterate()` without arguments (prefetch=0), emulator in its own "
+            "process over loopback HTTP as in 2.; the old default is the same loop with "
+            "page_size=50, the size iterate() asked for before issue 12",
+            "one request per 1,000 rows: latency, serving and parsing 1,000 customers a page",
+        )
     ]
 
 
@@ -497,6 +526,7 @@ BENCHES: dict[str, Callable[[], list[Result]]] = {
     "import": bench_import,
     "generate": bench_generate,
     "emulator": bench_emulator,
+    "pages": bench_pages,
 }
 
 

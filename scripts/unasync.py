@@ -60,6 +60,7 @@ RENAMES: dict[str, str] = {
     "arefresh": "refresh",
     "aexchange_code": "exchange_code",
     "_arotate": "_rotate",
+    "_arotated_elsewhere": "_rotated_elsewhere",
     "_apost_refresh": "_post_refresh",
     "_acall_token_endpoint": "_call_token_endpoint",
     "_async_oauth": "_sync_oauth",

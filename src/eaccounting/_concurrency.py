@@ -131,11 +131,30 @@ def _process_unlock(store: object) -> None:
         unlock()
 
 
+def _lock_deadline(store: object) -> float | None:
+    """When to stop waiting for a shared store's refresh lease (None: the store sets no bound)."""
+    wait = getattr(store, "lock_wait_seconds", None)
+    return None if wait is None else time.monotonic() + float(wait)
+
+
+def _check_lock_wait(store: object, deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        from .stores.lease import StoreLockTimeoutError
+
+        raise StoreLockTimeoutError(
+            f"gave up after {getattr(store, 'lock_wait_seconds', 0):g} s waiting for the refresh "
+            f"lease of {store!r}: another worker holds it and neither released it nor let it "
+            "expire (check lease_seconds < wait_seconds and the store's server)"
+        )
+
+
 @contextlib.contextmanager
 def refresh_lock(coordinator: Coordinator, store: object) -> Iterator[None]:
     """Held while refreshing: one thread of this process, and one process, at a time."""
     with coordinator.thread_lock:
+        deadline = _lock_deadline(store)
         while not _try_process_lock(store):
+            _check_lock_wait(store, deadline)
             time.sleep(0.01)
         try:
             yield
@@ -152,7 +171,9 @@ async def arefresh_lock(coordinator: Coordinator, store: object) -> AsyncIterato
         while not lock.acquire(blocking=False):
             await asyncio.sleep(0.002)
         try:
+            deadline = _lock_deadline(store)
             while not _try_process_lock(store):
+                _check_lock_wait(store, deadline)
                 await asyncio.sleep(0.01)
         except BaseException:
             lock.release()

@@ -109,6 +109,14 @@ class TokenState:
             return stored
         return None
 
+    def _rotated_in_store(self, spent: str) -> Token | None:
+        """A pair in the store whose refresh token is not ``spent`` (rotated by another worker)."""
+        stored = self.store.load()
+        if stored is not None and stored.refresh_token not in (None, spent):
+            self._token = stored
+            return stored
+        return None
+
     def _refresh_token_of(self, token: Token | None) -> str:
         if token is None:
             raise ReconsentRequiredError(

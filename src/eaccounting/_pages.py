@@ -21,6 +21,7 @@ __all__ = [
     "MAX_PAGE_SIZE",
     "Page",
     "parse_page",
+    "served_size",
     "validate_page",
     "validate_page_size",
 ]
@@ -66,6 +67,15 @@ def validate_page_size(page_size: object, *, maximum: int = MAX_PAGE_SIZE) -> in
             f"page_size={page_size!r} must be between 1 and {maximum}", field="page_size"
         )
     return page_size
+
+
+def served_size(first: Page[Any], asked: int) -> int:
+    """The page size to ask for after ``first``: the server's, if it clamped ``asked``.
+
+    Its ``TotalNumberOfPages`` counts pages of the size it served, so later pages must be asked
+    in that size for the numbering to line up.
+    """
+    return first.page_size if 0 < first.page_size < asked else asked
 
 
 def validate_page(page: object) -> int:

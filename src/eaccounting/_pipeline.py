@@ -62,18 +62,31 @@ def after_response(
     response.request = request
     error = error_from_response(response, url=str(request.url.copy_with(query=None)))
     policy = pipeline.retry
+    shared_pause = isinstance(error, RateLimitError) and _pause_shared_quota(
+        pipeline, request, error
+    )
     if attempt >= policy.max_retries:
         return _Decision(None, error)
     if isinstance(error, RateLimitError):
         wait = error.retry_after if error.retry_after is not None else policy.backoff(attempt + 1)
         if wait > policy.max_rate_limit_wait:
             return _Decision(None, error)
-        return _Decision(wait, None)
+        # A shared limiter now holds the key: the retry's slot reservation does the waiting.
+        return _Decision(0.0 if shared_pause else wait, None)
     if response.status_code in policy.retry_statuses and policy.may_retry_method(
         request.method, sent=True
     ):
         return _Decision(policy.backoff(attempt + 1), None)
     return _Decision(None, error)
+
+
+def _pause_shared_quota(pipeline: Pipeline, request: httpx.Request, error: RateLimitError) -> bool:
+    """A limiter shared between workers (stores.RedisRateLimiter) pauses the path for all."""
+    pause = getattr(pipeline.limiter, "pause", None)
+    if callable(pause) and error.retry_after is not None:
+        pause(request.url.path, error.retry_after)
+        return True
+    return False
 
 
 def log_retry(request: httpx.Request, reason: object, delay: float, attempt: int) -> None:

@@ -68,7 +68,9 @@ class BoundOperation:
         """Sync clients: ``.sync(...)``; async clients get a coroutine via ``.asyncio``."""
         return self.sync(*args, **kwargs)
 
-    def iterate(self, *, page_size: int = 50, prefetch: int = 0, **kwargs: Any) -> SyncPager[Any]:
+    def iterate(
+        self, *, page_size: int | None = None, prefetch: int = 0, **kwargs: Any
+    ) -> SyncPager[Any]:
         """Iterate a generated list operation item by item (``.pages()`` for pages).
 
         ``kwargs`` are the operation's other parameters (path ids, ``filter_``, ``orderby``).
@@ -80,7 +82,9 @@ class BoundOperation:
 
         return SyncPager(fetch, page_size=page_size, prefetch=prefetch)
 
-    def aiterate(self, *, page_size: int = 50, prefetch: int = 0, **kwargs: Any) -> AsyncPager[Any]:
+    def aiterate(
+        self, *, page_size: int | None = None, prefetch: int = 0, **kwargs: Any
+    ) -> AsyncPager[Any]:
         """Async :meth:`iterate` (for operations bound to an AsyncClient)."""
 
         async def fetch(page: int, size: int) -> Page[Any]:

@@ -1,6 +1,10 @@
 """Paging over Visma's ``{"Meta": {...}, "Data": [...]}`` envelope.
 
-``$page`` is 1-based and ``$pagesize`` defaults to 50. Iteration stops after
+``$page`` is 1-based. Visma's own default page size is 50; iteration asks for the largest page
+the client allows (``MAX_PAGE_SIZE``, 1000) unless the caller sets ``page_size``, so a full sync
+costs 20 times fewer requests against the quota. A server that answers with a smaller
+``Meta.PageSize`` than asked (it clamps) is followed: later pages are requested in its size,
+and its page numbering, so no row is skipped or repeated. Iteration stops after
 ``Meta.TotalNumberOfPages`` (and after the first page when that is 0, which an empty result
 returns). With ``prefetch=n`` the pager fetches up to ``n`` further pages concurrently (threads
 for the sync client, tasks for the async one) and still yields them in page order.

@@ -24,7 +24,7 @@ class _AsyncListable(Protocol[T]):
     def iterate(
         self,
         *,
-        page_size: int = ...,
+        page_size: int | None = ...,
         filter: Filter | str | None = ...,
         orderby: Any = ...,
         select: Any = ...,
@@ -54,7 +54,7 @@ def achanged_since(
     *,
     field: str | None = None,
     filter: Filter | str | None = None,
-    page_size: int = 100,
+    page_size: int | None = None,
     prefetch: int = 0,
 ) -> AsyncChangedSince[T]:
     """Records of ``resource`` whose timestamp is after ``since`` (all when None)."""

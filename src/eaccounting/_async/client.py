@@ -204,7 +204,7 @@ class AsyncClient(BaseClient, AsyncResources):
         *,
         params: Mapping[str, Any] | None = None,
         parse: Callable[[Any], T] = identity,
-        page_size: int = 50,
+        page_size: int | None = None,
         start_page: int = 1,
         prefetch: int = 0,
     ) -> AsyncPager[T]:

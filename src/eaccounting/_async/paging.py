@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Generic, TypeVar
 
 from .._concurrency import aprefetched
-from .._pages import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, validate_page, validate_page_size
+from .._pages import MAX_PAGE_SIZE, Page, served_size, validate_page, validate_page_size
 from ..errors import ValidationError
 
 __all__ = ["AsyncPager"]
@@ -21,13 +21,16 @@ class AsyncPager(Generic[T]):
         self,
         fetch: Callable[[int, int], Awaitable[Page[T]]],
         *,
-        page_size: int = DEFAULT_PAGE_SIZE,
+        page_size: int | None = None,
         start_page: int = 1,
         prefetch: int = 0,
         max_page_size: int = MAX_PAGE_SIZE,
     ) -> None:
         self._fetch = fetch
-        self.page_size = validate_page_size(page_size, maximum=max_page_size)
+        # None: the largest page the client allows (one request per 1,000 rows, not per 50).
+        self.page_size = validate_page_size(
+            max_page_size if page_size is None else page_size, maximum=max_page_size
+        )
         self.start_page = validate_page(start_page)
         if isinstance(prefetch, bool) or not isinstance(prefetch, int) or prefetch < 0:
             raise ValidationError(f"prefetch={prefetch!r} must be an integer >= 0")
@@ -39,19 +42,20 @@ class AsyncPager(Generic[T]):
     async def pages(self) -> AsyncIterator[Page[T]]:
         first = await self.first_page()
         yield first
+        size = served_size(first, self.page_size)
         last = first.total_pages
         next_page = self.start_page + 1
         if next_page > last:
             return
         if self.prefetch <= 1:
             for number in range(next_page, last + 1):
-                page = await self._fetch(number, self.page_size)
+                page = await self._fetch(number, size)
                 yield page
                 if not page.items:
                     return
             return
         numbers = range(next_page, last + 1)
-        async for page in aprefetched(self._fetch, numbers, self.page_size, self.prefetch):
+        async for page in aprefetched(self._fetch, numbers, size, self.prefetch):
             yield page
 
     async def __aiter__(self) -> AsyncIterator[T]:

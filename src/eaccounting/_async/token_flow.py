@@ -6,6 +6,8 @@ Visma's refresh tokens are single-use, so a refresh holds the store's lock (see
 
 from __future__ import annotations
 
+import asyncio  # unasync: remove
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -13,7 +15,7 @@ import httpx
 
 from .._concurrency import arefresh_lock, ashielded
 from .._oauth import TokenEndpointError, TokenState, authlib_httpx, translate_oauth_error
-from ..errors import APIConnectionError, APITimeoutError
+from ..errors import APIConnectionError, APITimeoutError, ReconsentRequiredError
 from ..tokens import Token
 
 __all__ = ["AsyncTokenFlow"]
@@ -54,8 +56,30 @@ class AsyncTokenFlow(TokenState):
     async def _arotate(
         self, transport: httpx.AsyncBaseTransport, refresh_token: str, current: Token | None
     ) -> Token:
-        payload = await self._apost_refresh(transport, refresh_token)
+        try:
+            payload = await self._apost_refresh(transport, refresh_token)
+        except ReconsentRequiredError:
+            newer = await self._arotated_elsewhere(refresh_token)
+            if newer is None:
+                raise
+            return newer
         return self._persist(payload, current)
+
+    async def _arotated_elsewhere(self, spent: str) -> Token | None:
+        """After invalid_grant: the pair a stalled lease holder saved late, if one appears.
+
+        A worker that stalled past its lease (``eaccounting.stores``) may have spent ``spent``
+        and still be about to save the new pair; stores that say so (``rotation_wait_seconds``)
+        are watched that long before the grant is declared lost. Other stores are re-read once.
+        """
+        deadline = time.monotonic() + float(getattr(self.store, "rotation_wait_seconds", 0.0))
+        while True:
+            stored = self._rotated_in_store(spent)
+            if stored is not None:
+                return stored
+            if time.monotonic() >= deadline:
+                return None
+            await asyncio.sleep(0.05)
 
     def _async_oauth(self, transport: httpx.AsyncBaseTransport) -> Any:
         return authlib_httpx().AsyncOAuth2Client(

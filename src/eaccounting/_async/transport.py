@@ -51,11 +51,12 @@ class AsyncPipelineTransport(httpx.AsyncBaseTransport):
         key = request.url.path
         debug = logger.isEnabledFor(10)
         while True:
-            token = await self._authorize(request)
             if pipeline.limiter is not None:
                 wait = pipeline.limiter.reserve(key)
                 if wait > 0:
                     await pipeline.async_sleep(wait)
+            # After the quota wait: a token must not age (or die) while the request queues.
+            token = await self._authorize(request)
             started = pipeline.perf_counter()
             try:
                 response = await self.inner.handle_async_request(request)

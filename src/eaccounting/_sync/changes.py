@@ -26,7 +26,7 @@ class _Listable(Protocol[T]):
     def iterate(
         self,
         *,
-        page_size: int = ...,
+        page_size: int | None = ...,
         filter: Filter | str | None = ...,
         orderby: Any = ...,
         select: Any = ...,
@@ -55,7 +55,7 @@ def changed_since(
     *,
     field: str | None = None,
     filter: Filter | str | None = None,
-    page_size: int = 100,
+    page_size: int | None = None,
     prefetch: int = 0,
 ) -> ChangedSince[T]:
     """Records of ``resource`` whose timestamp is after ``since`` (all when None)."""

@@ -65,7 +65,7 @@ class SyncRequester(Protocol):
         *,
         params: Mapping[str, Any] | None = None,
         parse: Callable[[Any], T] = ...,
-        page_size: int = 50,
+        page_size: int | None = None,
         start_page: int = 1,
         prefetch: int = 0,
     ) -> SyncPager[T]: ...
@@ -137,7 +137,7 @@ class SyncList(SyncResource[M]):
     def iterate(
         self,
         *,
-        page_size: int = 50,
+        page_size: int | None = None,
         filter: Filter | str | None = None,
         orderby: OrderArg = None,
         select: SelectArg = None,

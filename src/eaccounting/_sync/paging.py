@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
 from .._concurrency import prefetched
-from .._pages import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, validate_page, validate_page_size
+from .._pages import MAX_PAGE_SIZE, Page, served_size, validate_page, validate_page_size
 from ..errors import ValidationError
 
 __all__ = ["SyncPager"]
@@ -23,13 +23,16 @@ class SyncPager(Generic[T]):
         self,
         fetch: Callable[[int, int], Page[T]],
         *,
-        page_size: int = DEFAULT_PAGE_SIZE,
+        page_size: int | None = None,
         start_page: int = 1,
         prefetch: int = 0,
         max_page_size: int = MAX_PAGE_SIZE,
     ) -> None:
         self._fetch = fetch
-        self.page_size = validate_page_size(page_size, maximum=max_page_size)
+        # None: the largest page the client allows (one request per 1,000 rows, not per 50).
+        self.page_size = validate_page_size(
+            max_page_size if page_size is None else page_size, maximum=max_page_size
+        )
         self.start_page = validate_page(start_page)
         if isinstance(prefetch, bool) or not isinstance(prefetch, int) or prefetch < 0:
             raise ValidationError(f"prefetch={prefetch!r} must be an integer >= 0")
@@ -41,19 +44,20 @@ class SyncPager(Generic[T]):
     def pages(self) -> Iterator[Page[T]]:
         first = self.first_page()
         yield first
+        size = served_size(first, self.page_size)
         last = first.total_pages
         next_page = self.start_page + 1
         if next_page > last:
             return
         if self.prefetch <= 1:
             for number in range(next_page, last + 1):
-                page = self._fetch(number, self.page_size)
+                page = self._fetch(number, size)
                 yield page
                 if not page.items:
                     return
             return
         numbers = range(next_page, last + 1)
-        for page in prefetched(self._fetch, numbers, self.page_size, self.prefetch):
+        for page in prefetched(self._fetch, numbers, size, self.prefetch):
             yield page
 
     def __iter__(self) -> Iterator[T]:

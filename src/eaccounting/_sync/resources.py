@@ -278,7 +278,7 @@ class Vouchers(SyncList["VoucherApi"], SyncCreate["VoucherApi"]):
         return self._parse(self._call("GET", path))
 
     def iterate_fiscal_year(
-        self, fiscal_year_id: Any, *, page_size: int = 50, prefetch: int = 0
+        self, fiscal_year_id: Any, *, page_size: int | None = None, prefetch: int = 0
     ) -> SyncPager[VoucherApi]:
         """Every voucher of one fiscal year."""
         path = f"{self.path}/{check_guid(fiscal_year_id, 'fiscal_year_id')}"
@@ -334,7 +334,7 @@ class Accounts(SyncList["AccountApi"], SyncCreate["AccountApi"]):
         return self._parse(self._call("PUT", path, json=payload))
 
     def iterate_fiscal_year(
-        self, fiscal_year_id: Any, *, page_size: int = 50, prefetch: int = 0
+        self, fiscal_year_id: Any, *, page_size: int | None = None, prefetch: int = 0
     ) -> SyncPager[AccountApi]:
         """Every account of one fiscal year."""
         path = f"{self.path}/{check_guid(fiscal_year_id, 'fiscal_year_id')}"
@@ -350,7 +350,7 @@ class AccountBalances(SyncResource["AccountBalanceApi"]):
     model: ClassVar[str] = "AccountBalanceApi"
 
     def iterate(
-        self, date: Any, *, page_size: int = 50, prefetch: int = 0
+        self, date: Any, *, page_size: int | None = None, prefetch: int = 0
     ) -> SyncPager[AccountBalanceApi]:
         """Balances of all accounts on ``date``."""
         path = f"{self.path}/{check_date(date, 'date')}"
@@ -548,7 +548,7 @@ class BankTransactions(SyncResource["BankTransactionApi"]):
         matched: bool,
         from_date: Any = None,
         to_date: Any = None,
-        page_size: int = 50,
+        page_size: int | None = None,
         prefetch: int = 0,
     ) -> SyncPager[BankTransactionApi]:
         """Matched or unmatched transactions of a bank account."""

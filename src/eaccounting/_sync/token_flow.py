@@ -8,6 +8,7 @@ Visma's refresh tokens are single-use, so a refresh holds the store's lock (see
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +16,7 @@ import httpx
 
 from .._concurrency import refresh_lock, shielded
 from .._oauth import TokenEndpointError, TokenState, authlib_httpx, translate_oauth_error
-from ..errors import APIConnectionError, APITimeoutError
+from ..errors import APIConnectionError, APITimeoutError, ReconsentRequiredError
 from ..tokens import Token
 
 __all__ = ["TokenFlow"]
@@ -56,8 +57,30 @@ class TokenFlow(TokenState):
     def _rotate(
         self, transport: httpx.BaseTransport, refresh_token: str, current: Token | None
     ) -> Token:
-        payload = self._post_refresh(transport, refresh_token)
+        try:
+            payload = self._post_refresh(transport, refresh_token)
+        except ReconsentRequiredError:
+            newer = self._rotated_elsewhere(refresh_token)
+            if newer is None:
+                raise
+            return newer
         return self._persist(payload, current)
+
+    def _rotated_elsewhere(self, spent: str) -> Token | None:
+        """After invalid_grant: the pair a stalled lease holder saved late, if one appears.
+
+        A worker that stalled past its lease (``eaccounting.stores``) may have spent ``spent``
+        and still be about to save the new pair; stores that say so (``rotation_wait_seconds``)
+        are watched that long before the grant is declared lost. Other stores are re-read once.
+        """
+        deadline = time.monotonic() + float(getattr(self.store, "rotation_wait_seconds", 0.0))
+        while True:
+            stored = self._rotated_in_store(spent)
+            if stored is not None:
+                return stored
+            if time.monotonic() >= deadline:
+                return None
+            time.sleep(0.05)
 
     def _sync_oauth(self, transport: httpx.BaseTransport) -> Any:
         return authlib_httpx().OAuth2Client(

@@ -53,11 +53,12 @@ class PipelineTransport(httpx.BaseTransport):
         key = request.url.path
         debug = logger.isEnabledFor(10)
         while True:
-            token = self._authorize(request)
             if pipeline.limiter is not None:
                 wait = pipeline.limiter.reserve(key)
                 if wait > 0:
                     pipeline.sleep(wait)
+            # After the quota wait: a token must not age (or die) while the request queues.
+            token = self._authorize(request)
             started = pipeline.perf_counter()
             try:
                 response = self.inner.handle_request(request)

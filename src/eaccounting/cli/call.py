@@ -75,8 +75,13 @@ def call(
         typer.Option("--all-pages", help="Follow Meta paging and print every item as one array."),
     ] = False,
     page_size: Annotated[
-        int, typer.Option("--page-size", help="Items per page with --all-pages.")
-    ] = 100,
+        int | None,
+        typer.Option(
+            "--page-size",
+            help="Items per page with --all-pages (default: the largest, 1000).",
+            show_default=False,
+        ),
+    ] = None,
     pretty: Annotated[
         bool | None,
         typer.Option(
@@ -132,7 +137,8 @@ def call(
         if all_pages:
             if not ops.is_paged(module):
                 raise ops.ParamError(f"{operation_id} is not a paged list operation")
-            ops.check_page_size(page_size, "--page-size")
+            if page_size is not None:
+                ops.check_page_size(page_size, "--page-size")
     except ops.ParamError as exc:
         fail(str(exc), EXIT_USAGE)
     try:
@@ -179,7 +185,7 @@ def _emit_response(content: bytes, pretty: bool | None) -> None:
     emit_json(data, pretty=pretty)
 
 
-def _all_pages(bound: Any, kwargs: dict[str, Any], page_size: int) -> list[Any]:
+def _all_pages(bound: Any, kwargs: dict[str, Any], page_size: int | None) -> list[Any]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from eaccounting.paging import Page, SyncPager, parse_page

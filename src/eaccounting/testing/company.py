@@ -50,6 +50,7 @@ class Company:
         self.blobs: dict[str, str] = {}
         self.settings: Record = {}
         self.origin = ""  # the public origin, for URLs the API hands out (set by the emulator)
+        self.max_page_size = MAX_PAGE_SIZE  # larger $pagesize values are clamped to this
         self._filters: dict[tuple[int, str], Predicate] = {}
         self.seed()
 
@@ -138,7 +139,8 @@ class Company:
         q = req.query
         page = _positive_int(q.get("$page", "1"), "$page")
         size = min(
-            _positive_int(q.get("$pagesize", str(DEFAULT_PAGE_SIZE)), "$pagesize"), MAX_PAGE_SIZE
+            _positive_int(q.get("$pagesize", str(DEFAULT_PAGE_SIZE)), "$pagesize"),
+            self.max_page_size,
         )
         lookup = self._prop_lookup(schema)
         if "$filter" in q:

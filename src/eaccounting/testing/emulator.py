@@ -15,6 +15,7 @@ import httpx
 
 from .app import ASGIApp, EmulatorCore
 from .clock import Clock, ManualClock, SystemClock
+from .company import MAX_PAGE_SIZE
 from .faults import Faults
 from .identity import ALL_SCOPES
 from .regions import GATED, get_region
@@ -41,6 +42,8 @@ class Emulator:
     faults from ``faults`` (seeded). ``rate_limit`` is the per-client, per-endpoint quota per
     minute (600, as documented); ``None`` turns it off for load loops. Fault latency is slept
     through ``sleep``/``async_sleep``, so tests can record it instead of waiting.
+    ``max_page_size`` clamps ``$pagesize`` (answering with the smaller ``Meta.PageSize``), to
+    test clients against servers that cap pages lower than asked.
     """
 
     def __init__(
@@ -56,7 +59,15 @@ class Emulator:
         spec: SpecIndex | None = None,
         rate_limit: int | None = 600,
         client_secret: str | None = None,
+        max_page_size: int = MAX_PAGE_SIZE,
     ) -> None:
+        if (
+            isinstance(max_page_size, bool)
+            or not isinstance(max_page_size, int)
+            or max_page_size < 1
+        ):
+            raise ValueError(f"max_page_size={max_page_size!r} must be an integer >= 1")
+        self.max_page_size = max_page_size
         self.region = get_region(region)
         self.clock: Clock = clock if clock is not None else ManualClock()
         self.faults = faults if faults is not None else Faults()
@@ -75,6 +86,7 @@ class Emulator:
         )
         self.core.rate_limit = rate_limit
         self.core.quota.limit = rate_limit or self.core.quota.limit
+        self.core.company.max_page_size = max_page_size
         self.app = ASGIApp(self.core)
         self._clients: list[Any] = []
 
@@ -181,6 +193,7 @@ class Emulator:
     def reset(self) -> None:
         """Back to the freshly seeded company (tokens issued earlier become invalid)."""
         self.core.reset()
+        self.core.company.max_page_size = self.max_page_size
 
     def snapshot(self, path: str | Path) -> None:
         """Write the company's state to a JSON file."""
