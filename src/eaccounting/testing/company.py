@@ -51,6 +51,9 @@ class Company:
         self.settings: Record = {}
         self.origin = ""  # the public origin, for URLs the API hands out (set by the emulator)
         self.max_page_size = MAX_PAGE_SIZE  # larger $pagesize values are clamped to this
+        # Evidence fact 9 leaves these open; the Emulator's options choose (see its docstring).
+        self.empty_list_pages = 0
+        self.oversized_pages = "clamp"
         self._filters: dict[tuple[int, str], Predicate] = {}
         self.seed()
 
@@ -138,10 +141,13 @@ class Company:
         schema = item_schema or req.op.item_schema or {}
         q = req.query
         page = _positive_int(q.get("$page", "1"), "$page")
-        size = min(
-            _positive_int(q.get("$pagesize", str(DEFAULT_PAGE_SIZE)), "$pagesize"),
-            self.max_page_size,
-        )
+        asked = _positive_int(q.get("$pagesize", str(DEFAULT_PAGE_SIZE)), "$pagesize")
+        if asked > self.max_page_size and self.oversized_pages == "refuse":
+            raise bad_query(
+                f"The query parameter '$pagesize' can be at most {self.max_page_size}, "
+                f"got '{asked}'."
+            )
+        size = min(asked, self.max_page_size)
         lookup = self._prop_lookup(schema)
         if "$filter" in q:
             key = (id(schema), q["$filter"])
@@ -163,7 +169,7 @@ class Company:
             "Meta": {
                 "CurrentPage": page,
                 "PageSize": size,
-                "TotalNumberOfPages": (total + size - 1) // size,
+                "TotalNumberOfPages": (total + size - 1) // size or self.empty_list_pages,
                 "TotalNumberOfResults": total,
                 "ServerTimeUtc": self.now(),
             },

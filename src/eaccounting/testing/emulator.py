@@ -44,6 +44,11 @@ class Emulator:
     through ``sleep``/``async_sleep``, so tests can record it instead of waiting.
     ``max_page_size`` clamps ``$pagesize`` (answering with the smaller ``Meta.PageSize``), to
     test clients against servers that cap pages lower than asked.
+
+    What the real API does is unknown in two places (evidence fact 9), so both are choices:
+    ``empty_list_pages`` is the ``TotalNumberOfPages`` of an empty list (0, the default, or 1);
+    ``oversized_pages`` is what a ``$pagesize`` above ``max_page_size`` gets: ``"clamp"`` (the
+    default: the smaller page) or ``"refuse"`` (400).
     """
 
     def __init__(
@@ -60,6 +65,8 @@ class Emulator:
         rate_limit: int | None = 600,
         client_secret: str | None = None,
         max_page_size: int = MAX_PAGE_SIZE,
+        empty_list_pages: int = 0,
+        oversized_pages: str = "clamp",
     ) -> None:
         if (
             isinstance(max_page_size, bool)
@@ -67,7 +74,13 @@ class Emulator:
             or max_page_size < 1
         ):
             raise ValueError(f"max_page_size={max_page_size!r} must be an integer >= 1")
+        if empty_list_pages not in (0, 1) or isinstance(empty_list_pages, bool):
+            raise ValueError(f"empty_list_pages={empty_list_pages!r} must be 0 or 1")
+        if oversized_pages not in ("clamp", "refuse"):
+            raise ValueError(f"oversized_pages={oversized_pages!r} must be 'clamp' or 'refuse'")
         self.max_page_size = max_page_size
+        self.empty_list_pages = empty_list_pages
+        self.oversized_pages = oversized_pages
         self.region = get_region(region)
         self.clock: Clock = clock if clock is not None else ManualClock()
         self.faults = faults if faults is not None else Faults()
@@ -86,7 +99,7 @@ class Emulator:
         )
         self.core.rate_limit = rate_limit
         self.core.quota.limit = rate_limit or self.core.quota.limit
-        self.core.company.max_page_size = max_page_size
+        self._apply_paging()
         self.app = ASGIApp(self.core)
         self._clients: list[Any] = []
 
@@ -193,7 +206,13 @@ class Emulator:
     def reset(self) -> None:
         """Back to the freshly seeded company (tokens issued earlier become invalid)."""
         self.core.reset()
-        self.core.company.max_page_size = self.max_page_size
+        self._apply_paging()
+
+    def _apply_paging(self) -> None:
+        company = self.core.company
+        company.max_page_size = self.max_page_size
+        company.empty_list_pages = self.empty_list_pages
+        company.oversized_pages = self.oversized_pages
 
     def snapshot(self, path: str | Path) -> None:
         """Write the company's state to a JSON file."""
