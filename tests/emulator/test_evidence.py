@@ -51,6 +51,22 @@ def test_fact_2_timestamps_carry_trimmed_ticks_and_z(emu: Emulator, api: httpx.C
     assert api.get("/customers").json()["Meta"]["ServerTimeUtc"] == "2026-01-15T09:01:00Z"
 
 
+def test_fact_3_date_fields_with_a_time_part_are_played_and_read() -> None:
+    with Emulator(dates_with_time=True) as emu, api_client(emu) as api:
+        customer = make_customer(api)
+        article = make_article(api, 100)
+        body = {"CustomerId": customer["Id"], "Rows": [{"ArticleId": article["Id"], "Quantity": 1}]}
+        invoice = api.post("/customerinvoices", json=body).json()
+        assert invoice["DueDate"] == "2026-02-14T00:00:00"
+        with emu.client() as client:
+            assert str(client.customer_invoices.get(invoice["Id"]).due_date) == "2026-02-14"
+    with Emulator() as plain, api_client(plain) as api:  # the spec's form by default
+        customer = make_customer(api)
+        article = make_article(api, 100)
+        body = {"CustomerId": customer["Id"], "Rows": [{"ArticleId": article["Id"], "Quantity": 1}]}
+        assert api.post("/customerinvoices", json=body).json()["DueDate"] == "2026-02-14"
+
+
 def test_fact_4_unset_properties_come_back_as_null(api: httpx.Client) -> None:
     customer = make_customer(api)
     assert "EmailAddress" in customer and customer["EmailAddress"] is None

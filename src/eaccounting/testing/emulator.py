@@ -48,7 +48,9 @@ class Emulator:
     What the real API does is unknown in two places (evidence fact 9), so both are choices:
     ``empty_list_pages`` is the ``TotalNumberOfPages`` of an empty list (0, the default, or 1);
     ``oversized_pages`` is what a ``$pagesize`` above ``max_page_size`` gets: ``"clamp"`` (the
-    default: the smaller page) or ``"refuse"`` (400).
+    default: the smaller page) or ``"refuse"`` (400). ``dates_with_time=True`` sends an
+    invoice's ``DueDate``/``PaymentDate`` with a time part as the sandbox was seen doing
+    (evidence fact 3); off by default, since the spec says ``format: date``.
     """
 
     def __init__(
@@ -67,6 +69,7 @@ class Emulator:
         max_page_size: int = MAX_PAGE_SIZE,
         empty_list_pages: int = 0,
         oversized_pages: str = "clamp",
+        dates_with_time: bool = False,
     ) -> None:
         if (
             isinstance(max_page_size, bool)
@@ -100,6 +103,7 @@ class Emulator:
         self.core.rate_limit = rate_limit
         self.core.quota.limit = rate_limit or self.core.quota.limit
         self._apply_paging()
+        self.core.conformer.dates_with_time = dates_with_time
         self.app = ASGIApp(self.core)
         self._clients: list[Any] = []
 

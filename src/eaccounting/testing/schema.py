@@ -100,6 +100,15 @@ _TEMPORAL = ("date", "date-time")
 Plan = dict[str, tuple[str, Any]]
 
 
+#: Date fields the real API was seen sending with a time part (evidence fact 3): the same
+#: sandbox returned ``DueDate "2026-08-20T00:00:00"`` and ``PaymentDate "2026-06-10T00:00:00Z"``.
+#: The spec says ``format: date``, so this is off unless ``Emulator(dates_with_time=True)``.
+DATES_SENT_WITH_A_TIME: dict[tuple[str, str], str] = {
+    ("CustomerInvoiceApi", "DueDate"): "T00:00:00",
+    ("CustomerInvoiceApi", "PaymentDate"): "T00:00:00Z",
+}
+
+
 class Conformer:
     """Rewrites every date and timestamp of a response into the form its schema declares.
 
@@ -111,6 +120,13 @@ class Conformer:
     def __init__(self, schemas: Schemas) -> None:
         self.schemas = schemas
         self._plans: dict[int, Plan | None] = {}
+        #: Send the date fields of DATES_SENT_WITH_A_TIME with their time part (fact 3).
+        self.dates_with_time = False
+        self._with_time = {
+            (id(schemas.components[name]), field): suffix
+            for (name, field), suffix in DATES_SENT_WITH_A_TIME.items()
+            if name in schemas.components
+        }
 
     def plan(self, schema: Schema, depth: int = 0) -> Plan | None:
         schema = self.schemas.resolve(schema)
@@ -157,6 +173,9 @@ class Conformer:
                 continue
             if kind == "value" and isinstance(value, str):
                 payload[name] = conform_format(value, detail)
+                suffix = self._with_time.get((id(schema), name)) if self.dates_with_time else None
+                if suffix and detail == "date" and _DATE_RE.match(value):
+                    payload[name] = value[:10] + suffix
             elif kind == "values" and isinstance(value, list):
                 payload[name] = [
                     conform_format(v, detail) if isinstance(v, str) else v for v in value
