@@ -76,6 +76,11 @@ def test_fact_5_numbers_are_strings(api: httpx.Client) -> None:
     assert make_customer(api)["CustomerNumber"] == "1"
 
 
+def test_fact_6_money_is_a_json_number_with_a_fraction(api: httpx.Client) -> None:
+    article = make_article(api, 100)
+    assert '"NetPrice":100.0' in api.get(f"/articles/{article['Id']}").text
+
+
 def test_fact_7_remaining_amount_is_negative_on_supplier_and_credit_invoices(
     api: httpx.Client,
 ) -> None:
@@ -315,6 +320,32 @@ def test_fact_21_articles_and_projects_cannot_be_deleted(api: httpx.Client) -> N
     refused = api.delete(f"/articles/{article['Id']}")
     assert refused.status_code == 405
     assert api.get(f"/articles/{article['Id']}").status_code == 200
+
+
+def test_fact_22_refresh_tokens_are_single_use(emu: Emulator) -> None:
+    token = emu.issue_token()
+    form = {
+        "grant_type": "refresh_token",
+        "refresh_token": str(token.refresh_token),
+        "client_id": emu.client_id,
+        "client_secret": emu.client_secret,
+    }
+    identity = httpx.Client(transport=emu.transport(), base_url=emu.origin)
+    first = identity.post("/connect/token", data=form)
+    assert first.status_code == 200 and first.json()["refresh_token"] != token.refresh_token
+    again = identity.post("/connect/token", data=form)
+    assert (again.status_code, again.json()["error"]) == (400, "invalid_grant")
+
+
+def test_fact_23_sandbox_clients_use_the_production_hosts() -> None:
+    from eaccounting.environments import resolve_environment
+
+    sandbox, production = resolve_environment("sandbox"), resolve_environment("production")
+    assert (sandbox.api_base_url, sandbox.identity_url) == (
+        production.api_base_url,
+        production.identity_url,
+    )
+    assert "sandbox" in resolve_environment("legacy-sandbox").api_base_url
 
 
 def test_fact_13_the_client_copes_with_an_error_id_that_is_not_a_uuid() -> None:

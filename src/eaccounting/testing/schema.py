@@ -110,7 +110,8 @@ DATES_SENT_WITH_A_TIME: dict[tuple[str, str], str] = {
 
 
 class Conformer:
-    """Rewrites every date and timestamp of a response into the form its schema declares.
+    """Rewrites every date and timestamp of a response into the form its schema declares, and
+    every ``number`` as a JSON number with a fraction (``100.0``), as the API writes money.
 
     Handlers set some dates after shaping (payment dates, due dates, lock dates); this last
     pass makes what the emulator sends follow the spec's ``format`` wherever it was written.
@@ -141,6 +142,8 @@ class Conformer:
             t = main_type(prop)
             if t == "string" and prop.get("format") in _TEMPORAL:
                 plan[name] = ("value", prop["format"])
+            elif t == "number":  # money and quantities: JSON numbers with a fraction (fact 6)
+                plan[name] = ("number", None)
             elif t == "object" and self.plan(prop, depth + 1):
                 plan[name] = ("object", prop)
             elif t == "array":
@@ -171,7 +174,10 @@ class Conformer:
             value = payload.get(name)
             if value is None:
                 continue
-            if kind == "value" and isinstance(value, str):
+            if kind == "number":
+                if isinstance(value, int) and not isinstance(value, bool):
+                    payload[name] = float(value)
+            elif kind == "value" and isinstance(value, str):
                 payload[name] = conform_format(value, detail)
                 suffix = self._with_time.get((id(schema), name)) if self.dates_with_time else None
                 if suffix and detail == "date" and _DATE_RE.match(value):
