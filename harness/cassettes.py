@@ -56,14 +56,30 @@ def _is_identity_call(uri: str) -> bool:
     return "/connect/" in urlsplit(uri).path
 
 
+def _scrub(value: Any) -> tuple[Any, bool]:
+    """``value`` with every token field replaced, at any depth; and whether anything was."""
+    if isinstance(value, dict):
+        out, found = {}, False
+        for key, item in value.items():
+            if key in _SECRET_FIELDS:
+                out[key], found = "<scrubbed>", True
+            else:
+                out[key], deeper = _scrub(item)
+                found = found or deeper
+        return out, found
+    if isinstance(value, list):
+        pairs = [_scrub(item) for item in value]
+        return [item for item, _ in pairs], any(found for _, found in pairs)
+    return value, False
+
+
 def _scrub_json(text: str) -> str:
     try:
         data = json.loads(text)
     except ValueError:
         return text
-    if not isinstance(data, dict) or not any(k in data for k in _SECRET_FIELDS):
-        return text
-    return json.dumps({k: ("<scrubbed>" if k in _SECRET_FIELDS else v) for k, v in data.items()})
+    scrubbed, found = _scrub(data)
+    return json.dumps(scrubbed) if found else text
 
 
 def make_vcr(

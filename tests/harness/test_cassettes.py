@@ -34,6 +34,11 @@ def test_token_fields_are_scrubbed_from_json_bodies() -> None:
     }
     assert _scrub_json('{"Name": "Ada"}') == '{"Name": "Ada"}'
     assert _scrub_json("not json") == "not json"
+    nested = json.dumps({"Data": [{"grant": {"refresh_token": "ghi"}}], "n": 1})
+    assert json.loads(_scrub_json(nested)) == {
+        "Data": [{"grant": {"refresh_token": "<scrubbed>"}}],
+        "n": 1,
+    }
 
 
 def test_the_scanner_finds_each_kind_of_secret(tmp_path: Path) -> None:
