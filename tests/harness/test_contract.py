@@ -17,7 +17,9 @@ from harness.cassettes import CASSETTES_DIR, make_vcr
 from harness.profiles import REGIONS, load_profile
 from harness.report import Status
 from harness.runner import Options, check_operation, run
-from harness.targets import TargetError, open_session, sandbox_token_store, serve_on_loopback
+from harness.targets import TargetError, open_session, sandbox_token_store
+
+from .loopback_sandbox import loopback_sandbox
 
 
 def _files(directory: Path) -> list[str]:
@@ -97,15 +99,7 @@ def test_the_sandbox_target_refreshes_and_persists_the_rotated_token(
 ) -> None:
     # The sandbox code path (env credentials, file token store, refresh) against a loopback
     # emulator standing in for Visma's hosts.
-    emulator = Emulator(region="no", seed=7)
-    seed_token = emulator.issue_token()
-    with serve_on_loopback(emulator.app) as origin:
-        monkeypatch.setenv("EACCOUNTING_CLIENT_ID", emulator.client_id)
-        monkeypatch.setenv("EACCOUNTING_CLIENT_SECRET", emulator.client_secret)
-        monkeypatch.setenv("EACCOUNTING_BASE_URL", f"{origin}/v2")
-        monkeypatch.setenv("EACCOUNTING_IDENTITY_URL", origin)
-        monkeypatch.setenv("EACCOUNTING_NO_REFRESH_TOKEN", str(seed_token.refresh_token))
-        monkeypatch.setenv("EACCOUNTING_TOKEN_DIR", str(tmp_path))
+    with loopback_sandbox(monkeypatch, tmp_path) as (_, seed_token):
         matrix = run(
             Options(regions=("no",), target="sandbox", mode="live", examples=1, negative=0)
         )

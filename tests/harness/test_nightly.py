@@ -14,7 +14,8 @@ import pytest
 from eaccounting import Client, MemoryTokenStore, ReconsentRequiredError, Token
 from eaccounting.testing import Emulator
 from harness import nightly
-from harness.targets import serve_on_loopback
+
+from .loopback_sandbox import loopback_sandbox
 
 # Stands in for `gh secret set NAME`: the new value arrives on standard input. It also notes
 # how many cassettes existed at that moment, to prove the write-back came before any recording.
@@ -30,15 +31,7 @@ REFUSING_SINK = "import sys; sys.stderr.write('denied ' + sys.stdin.read()); sys
 
 @pytest.fixture
 def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Emulator, Token]]:
-    emulator = Emulator(region="no", seed=11)
-    seed = emulator.issue_token()
-    with serve_on_loopback(emulator.app) as origin:
-        monkeypatch.setenv("EACCOUNTING_CLIENT_ID", emulator.client_id)
-        monkeypatch.setenv("EACCOUNTING_CLIENT_SECRET", emulator.client_secret)
-        monkeypatch.setenv("EACCOUNTING_BASE_URL", f"{origin}/v2")
-        monkeypatch.setenv("EACCOUNTING_IDENTITY_URL", origin)
-        monkeypatch.setenv("EACCOUNTING_NO_REFRESH_TOKEN", str(seed.refresh_token))
-        monkeypatch.setenv("EACCOUNTING_TOKEN_DIR", str(tmp_path / "tokens"))
+    with loopback_sandbox(monkeypatch, tmp_path / "tokens", seed=11) as (emulator, seed):
         monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "output"))
         monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
         monkeypatch.setattr(sys, "argv", ["nightly"])
