@@ -22,7 +22,14 @@ import attrs
 from ..errors import EAccountingError
 from ..tokens import Token
 
-__all__ = ["LeaseSettings", "StoreLockTimeoutError", "decode_token", "encode_token", "new_owner"]
+__all__ = [
+    "LeaseSettings",
+    "LeasedStore",
+    "StoreLockTimeoutError",
+    "decode_token",
+    "encode_token",
+    "new_owner",
+]
 
 
 def _positive(instance: Any, attribute: attrs.Attribute[float], value: float) -> None:
@@ -54,6 +61,23 @@ class LeaseSettings:
                 f"lease_seconds={self.lease_seconds!r} (a dead holder's lease must expire "
                 "before waiters give up)"
             )
+
+
+class LeasedStore:
+    """What a store with a refresh lease tells the token manager about its waits (the
+    duck-typed attributes ``TokenManager`` reads; ``try_lock``/``unlock`` are the store's own)."""
+
+    lease: LeaseSettings
+
+    @property
+    def lock_wait_seconds(self) -> float:
+        """How long the token manager waits for another worker's lease."""
+        return self.lease.wait_seconds
+
+    @property
+    def rotation_wait_seconds(self) -> float:
+        """After invalid_grant, how long the token manager watches for a late-saved pair."""
+        return self.lease.rotation_wait_seconds
 
 
 class StoreLockTimeoutError(EAccountingError):

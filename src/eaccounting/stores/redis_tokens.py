@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from .._logging import logger
 from ..tokens import Token
-from .lease import LeaseSettings, decode_token, encode_token, new_owner
+from .lease import LeasedStore, LeaseSettings, decode_token, encode_token, new_owner
 
 if TYPE_CHECKING:
     import redis
@@ -45,7 +45,7 @@ return 0
 """
 
 
-class RedisTokenStore:
+class RedisTokenStore(LeasedStore):
     """The current token pair of one company in Redis, shared by every worker.
 
     ``client`` is a ``redis.Redis`` (``redis.Redis.from_url("redis://host:6379/0")``); give
@@ -74,16 +74,6 @@ class RedisTokenStore:
         self.superseded_saves = 0
 
     # -- the protocol's duck-typed lease (polled by TokenManager.refresh) --------------------
-
-    @property
-    def lock_wait_seconds(self) -> float:
-        """How long the token manager waits for another worker's lease."""
-        return self.lease.wait_seconds
-
-    @property
-    def rotation_wait_seconds(self) -> float:
-        """After invalid_grant, how long the token manager watches for a late-saved pair."""
-        return self.lease.rotation_wait_seconds
 
     def try_lock(self) -> bool:
         """Take the company's refresh lease without blocking; True if this worker holds it."""

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from .._logging import logger
 from ..tokens import Token
-from .lease import LeaseSettings, decode_token, encode_token, new_owner
+from .lease import LeasedStore, LeaseSettings, decode_token, encode_token, new_owner
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -46,7 +46,7 @@ def token_table(metadata: sa.MetaData, name: str = DEFAULT_TABLE) -> sa.Table:
     )
 
 
-class SQLTokenStore:
+class SQLTokenStore(LeasedStore):
     """The current token pair of one company in a SQL table, shared by every worker.
 
     ``engine`` is a SQLAlchemy ``Engine`` (``sqlalchemy.create_engine(
@@ -106,16 +106,6 @@ class SQLTokenStore:
                 pass  # another worker inserted it first
 
     # -- the protocol's duck-typed lease (polled by TokenManager.refresh) --------------------
-
-    @property
-    def lock_wait_seconds(self) -> float:
-        """How long the token manager waits for another worker's lease."""
-        return self.lease.wait_seconds
-
-    @property
-    def rotation_wait_seconds(self) -> float:
-        """After invalid_grant, how long the token manager watches for a late-saved pair."""
-        return self.lease.rotation_wait_seconds
 
     def try_lock(self) -> bool:
         """Take the company's refresh lease without blocking; True if this worker holds it."""
