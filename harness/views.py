@@ -100,37 +100,30 @@ def _body(case: Case) -> Any:
     return None if type(body).__name__ == "NotSet" else body
 
 
-#: Facade methods that are not plain CRUD on their resource's path.
+def _pay(resource: str) -> FacadeCall:
+    return FacadeCall(resource, "create_payment", lambda r, c: r.create_payment(*_ids(c), _body(c)))
+
+
+def _convert(resource: str) -> FacadeCall:
+    return FacadeCall(resource, "convert", lambda r, c: r.convert(*_ids(c)))
+
+
+#: Operations whose facade method is not plain CRUD on its resource's path.
 _ACTIONS: dict[str, FacadeCall] = {
-    call.name: call
-    for call in (
-        FacadeCall("company_settings", "get", lambda r, c: r.get()),
-        FacadeCall("company_settings", "update", lambda r, c: r.update(_body(c))),
-        FacadeCall("customer_invoices", "pdf_url", lambda r, c: r.pdf_url(*_ids(c))),
-        FacadeCall(
-            "customer_invoices", "create_payment", lambda r, c: r.create_payment(*_ids(c), _body(c))
-        ),
-        FacadeCall(
-            "supplier_invoices", "create_payment", lambda r, c: r.create_payment(*_ids(c), _body(c))
-        ),
-        FacadeCall("customer_invoice_drafts", "convert", lambda r, c: r.convert(*_ids(c))),
-        FacadeCall("supplier_invoice_drafts", "convert", lambda r, c: r.convert(*_ids(c))),
-        FacadeCall("voucher_drafts", "convert", lambda r, c: r.convert(*_ids(c))),
-        FacadeCall("vouchers", "get", lambda r, c: r.get(*_ids(c))),
-        FacadeCall("accounts", "get", lambda r, c: r.get(*_ids(c))),
-    )
-}
-_ACTION_OPERATIONS = {
-    "get_company_settings": "client.company_settings.get",
-    "update_company_settings": "client.company_settings.update",
-    "get_customer_invoice_pdf": "client.customer_invoices.pdf_url",
-    "create_customer_invoice_payment": "client.customer_invoices.create_payment",
-    "create_supplier_invoice_payment": "client.supplier_invoices.create_payment",
-    "convert_customer_invoice_draft": "client.customer_invoice_drafts.convert",
-    "convert_supplier_invoice_draft": "client.supplier_invoice_drafts.convert",
-    "convert_voucher_draft": "client.voucher_drafts.convert",
-    "get_voucher": "client.vouchers.get",
-    "get_account": "client.accounts.get",
+    "get_company_settings": FacadeCall("company_settings", "get", lambda r, c: r.get()),
+    "update_company_settings": FacadeCall(
+        "company_settings", "update", lambda r, c: r.update(_body(c))
+    ),
+    "get_customer_invoice_pdf": FacadeCall(
+        "customer_invoices", "pdf_url", lambda r, c: r.pdf_url(*_ids(c))
+    ),
+    "create_customer_invoice_payment": _pay("customer_invoices"),
+    "create_supplier_invoice_payment": _pay("supplier_invoices"),
+    "convert_customer_invoice_draft": _convert("customer_invoice_drafts"),
+    "convert_supplier_invoice_draft": _convert("supplier_invoice_drafts"),
+    "convert_voucher_draft": _convert("voucher_drafts"),
+    "get_voucher": FacadeCall("vouchers", "get", lambda r, c: r.get(*_ids(c))),
+    "get_account": FacadeCall("accounts", "get", lambda r, c: r.get(*_ids(c))),
 }
 
 _ID = r"/\{[^}/]+\}"
@@ -167,9 +160,9 @@ def _crud_calls() -> dict[tuple[str, str], FacadeCall]:
 
 def facade_call(operation_id: str, method: str, path: str) -> FacadeCall | None:
     """The facade method that performs ``method path`` (a spec path template), if one does."""
-    action = _ACTION_OPERATIONS.get(operation_id)
+    action = _ACTIONS.get(operation_id)
     if action is not None:
-        return _ACTIONS[action]
+        return action
     for (verb, pattern), call in _crud_calls().items():
         if verb == method.upper() and re.fullmatch(pattern, path):
             return call
