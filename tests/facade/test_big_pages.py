@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-import uuid
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -19,6 +18,7 @@ from typer.testing import CliRunner
 from eaccounting import achanged_since, changed_since
 from eaccounting.paging import MAX_PAGE_SIZE
 from eaccounting.testing import Emulator
+from tests.seeding import add_customers
 
 from . import twins
 
@@ -63,17 +63,7 @@ def _recorded_client(emu: Emulator) -> tuple[Any, Recording]:
 def _emulator(clamp: int) -> tuple[Emulator, list[str]]:
     """An emulator with ROWS customers, clamping ``$pagesize`` at ``clamp``."""
     emu = Emulator(rate_limit=None, max_page_size=clamp)
-    with emu.client() as setup:
-        terms = setup.get_json("/termsofpayments")["Data"][0]["Id"]
-        body = {"Name": "Customer", "IsPrivatePerson": False, "TermsOfPaymentId": terms}
-        body |= {"InvoiceCity": "Stockholm", "InvoicePostalCode": "111 22", "IsActive": True}
-        setup.request("POST", "/customers", json=body)
-    customers = emu.core.company.coll("customers")
-    template = next(iter(customers.values()))
-    for i in range(ROWS - len(customers)):
-        ident = str(uuid.UUID(int=i + 1, version=4))
-        customers[ident] = {**template, "Id": ident, "CustomerNumber": f"9{i:05d}"}
-    return emu, list(customers)
+    return emu, add_customers(emu, ROWS)
 
 
 def _expected_requests(clamp: int) -> list[tuple[int, int]]:

@@ -20,7 +20,6 @@ import json
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,7 @@ from eaccounting.stores.sql_tokens import SQLTokenStore
 from eaccounting.testing import Emulator, Faults
 from eaccounting.testing.clock import SystemClock
 from eaccounting.testing.loopback import LoopbackServer
+from tests.seeding import add_customers
 
 WORKER = Path(__file__).with_name("worker.py")
 COMPANIES = 20
@@ -54,20 +54,6 @@ class Company:
     ids: list[str]
 
 
-def _populate(emu: Emulator) -> list[str]:
-    with emu.client(rate_limit=None) as setup:
-        terms = setup.get_json("/termsofpayments")["Data"][0]["Id"]
-        body = {"Name": "Customer", "IsPrivatePerson": False, "TermsOfPaymentId": terms}
-        body |= {"InvoiceCity": "Stockholm", "InvoicePostalCode": "111 22", "IsActive": True}
-        setup.request("POST", "/customers", json=body)
-    customers = emu.core.company.coll("customers")
-    template = next(iter(customers.values()))
-    for i in range(CUSTOMERS - len(customers)):
-        ident = str(uuid.UUID(int=i + 1, version=4))
-        customers[ident] = {**template, "Id": ident, "CustomerNumber": f"9{i:05d}"}
-    return list(customers)
-
-
 @contextlib.contextmanager
 def _companies() -> Iterator[list[Company]]:
     with contextlib.ExitStack() as stack:
@@ -81,7 +67,7 @@ def _companies() -> Iterator[list[Company]]:
                 rate_limit=None,  # armed after populating
                 faults=Faults(token_lifetime=TOKEN_LIFETIME),
             )
-            ids = _populate(emu)
+            ids = add_customers(emu, CUSTOMERS)
             emu.core.rate_limit = QUOTA["max_requests"]
             emu.core.quota.limit = int(QUOTA["max_requests"])
             emu.core.quota.window = QUOTA["period"]
