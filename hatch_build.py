@@ -17,7 +17,7 @@ from typing import Any
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 GENERATED = Path("generated") / "eaccounting_api"
-REQUIRED = ("__init__.py", "openapi.json", "api", "models")
+REQUIRED = ("__init__.py", "openapi.json", "api", "models", "namespace")
 
 
 class GeneratedClientHook(BuildHookInterface):  # type: ignore[type-arg]

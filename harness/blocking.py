@@ -14,12 +14,12 @@ __all__ = ["Blocking", "blocking"]
 
 def _drives(value: Any) -> bool:
     """Objects of the async client (its classes live in eaccounting._async, its bound
-    generated operations in eaccounting.api) and async generators are driven; everything
-    else (models, pages, errors) is returned as is."""
+    generated operations in eaccounting_api.namespace) and async generators are driven;
+    everything else (models, pages, errors) is returned as is."""
     if inspect.isasyncgen(value):
         return True
     module = type(value).__module__
-    return module.startswith("eaccounting._async.") or module == "eaccounting.api"
+    return module.startswith(("eaccounting._async.", "eaccounting_api.namespace"))
 
 
 def blocking(value: Any, loop: asyncio.AbstractEventLoop) -> Any:

@@ -70,6 +70,7 @@ RENAMES: dict[str, str] = {
     "ashielded": "shielded",
     "arefresh_lock": "refresh_lock",
     "is_async=True": "is_async=False",
+    "bind_async_api": "bind_sync_api",
 }
 
 #: Applied in order to every line (after the word renames).

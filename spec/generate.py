@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from spec.namespace import write_namespace
+
 REPO = Path(__file__).resolve().parents[1]
 CONFIG = REPO / "spec" / "generator.yaml"
 TEMPLATES = REPO / "spec" / "templates"
@@ -29,7 +31,8 @@ def generate(spec_path: Path, out: Path) -> list[str]:
     """Generate the package into ``out`` from scratch; return the generator's warnings.
 
     The effective spec is shipped inside the package as ``openapi.json`` so the installed library
-    (the emulator, the harness) can read the operations without this repository.
+    (the emulator, the harness) can read the operations without this repository; the typed
+    ``client.api`` namespace (``namespace/``) is written from the generated operations.
     """
     if out.exists():
         shutil.rmtree(out)
@@ -53,6 +56,7 @@ def generate(spec_path: Path, out: Path) -> list[str]:
     if result.returncode != 0:
         raise RuntimeError(f"openapi-python-client failed:\n{result.stdout}\n{result.stderr}")
     shutil.copyfile(spec_path, out / "openapi.json")
+    write_namespace(out)
     return _warnings(result.stdout + result.stderr)
 
 

@@ -1,25 +1,51 @@
-"""Access to every generated operation through the client's pipeline.
+"""``client.api``: every generated operation, typed and bound to the client's pipeline.
 
-``client.api.<tag>.<operation_id>`` returns the operation bound to the client, so
-``client.api.customers.get_customer.sync(customer_id=...)`` (or ``.sync_detailed``, and
-``await ... .asyncio(...)`` on an AsyncClient) runs with auth, limits, retries and typed errors.
-The generated package is imported only when this is first used, keeping ``import eaccounting``
-cheap.
+``client.api.<tag>.<operation_id>`` is an instance of a class generated with the client
+(``eaccounting_api.namespace``, written by ``make generate`` from the generated operations), so
+mypy knows each tag, operation, parameter and result: ``client.api.customers.list_customerz``
+or ``get_customer(customer_id=42)`` is a type error, not a runtime surprise.
+
+On a :class:`~eaccounting.Client` an operation is called directly (``.sync`` and
+``.sync_detailed`` too) and paged lists have ``.iterate()``; on an
+:class:`~eaccounting.AsyncClient` the same call returns an awaitable (``.asyncio``,
+``.asyncio_detailed``) and paged lists have ``.aiterate()``. Every request runs through the
+client's pipeline: auth, limits, retries and typed errors.
+
+This module holds the runtime bases the generated classes extend. The generated package is
+imported only when ``client.api`` is first used (one tag at a time), keeping ``import
+eaccounting`` cheap.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import httpx
 
-from .paging import AsyncPager, Page, SyncPager
+from ._pages import Page
+from .paging import AsyncPager, SyncPager
 
-__all__ = ["ApiNamespace", "BoundOperation", "make_generated_client"]
+if TYPE_CHECKING:
+    from eaccounting_api.namespace import ApiOperations, AsyncApiOperations
+
+__all__ = [
+    "AsyncOperation",
+    "AsyncPagedOperation",
+    "SyncOperation",
+    "SyncPagedOperation",
+    "TagOperations",
+    "bind_async_api",
+    "bind_sync_api",
+    "make_generated_client",
+]
 
 GENERATED_PACKAGE = "eaccounting_api"
+NAMESPACE = f"{GENERATED_PACKAGE}.namespace"
+
+T = TypeVar("T")
 
 
 def make_generated_client(
@@ -45,58 +71,76 @@ def make_generated_client(
     return generated
 
 
-class BoundOperation:
-    """One generated operation module with ``client=`` filled in."""
+def bind_sync_api(get_client: Callable[[], Any]) -> ApiOperations:
+    """``client.api`` of a sync client (``get_client`` returns its generated client)."""
+    namespace = importlib.import_module(NAMESPACE)
+    api: ApiOperations = namespace.ApiOperations(get_client)
+    return api
 
-    def __init__(self, module: Any, get_client: Callable[[], Any]) -> None:
-        self.module = module
+
+def bind_async_api(get_client: Callable[[], Any]) -> AsyncApiOperations:
+    """``client.api`` of an AsyncClient: every operation returns an awaitable."""
+    namespace = importlib.import_module(NAMESPACE)
+    api: AsyncApiOperations = namespace.AsyncApiOperations(get_client)
+    return api
+
+
+class TagOperations:
+    """Base of the generated ``<Tag>Operations`` classes (one per ``client.api.<tag>``)."""
+
+    def __init__(self, get_client: Callable[[], Any]) -> None:
         self._get_client = get_client
 
-    def sync(self, *args: Any, **kwargs: Any) -> Any:
-        return self.module.sync(*args, client=self._get_client(), **kwargs)
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
 
-    def sync_detailed(self, *args: Any, **kwargs: Any) -> Any:
-        return self.module.sync_detailed(*args, client=self._get_client(), **kwargs)
 
-    async def asyncio(self, *args: Any, **kwargs: Any) -> Any:
-        return await self.module.asyncio(*args, client=self._get_client(), **kwargs)
+class _Operation:
+    #: The generated operation module (``eaccounting_api.api.<tag>.<operation_id>``).
+    module: ClassVar[ModuleType]
 
-    async def asyncio_detailed(self, *args: Any, **kwargs: Any) -> Any:
-        return await self.module.asyncio_detailed(*args, client=self._get_client(), **kwargs)
+    def __init__(self, get_client: Callable[[], Any]) -> None:
+        self._get_client = get_client
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        """Sync clients: ``.sync(...)``; async clients get a coroutine via ``.asyncio``."""
-        return self.sync(*args, **kwargs)
-
-    def iterate(
-        self, *, page_size: int | None = None, prefetch: int = 0, **kwargs: Any
-    ) -> SyncPager[Any]:
-        """Iterate a generated list operation item by item (``.pages()`` for pages).
-
-        ``kwargs`` are the operation's other parameters (path ids, ``filter_``, ``orderby``).
-        """
-
-        def fetch(page: int, size: int) -> Page[Any]:
-            parsed = self.module.sync(client=self._get_client(), page=page, pagesize=size, **kwargs)
-            return _page_of(parsed, page, size, self.module.__name__)
-
-        return SyncPager(fetch, page_size=page_size, prefetch=prefetch)
-
-    def aiterate(
-        self, *, page_size: int | None = None, prefetch: int = 0, **kwargs: Any
-    ) -> AsyncPager[Any]:
-        """Async :meth:`iterate` (for operations bound to an AsyncClient)."""
-
-        async def fetch(page: int, size: int) -> Page[Any]:
-            parsed = await self.module.asyncio(
-                client=self._get_client(), page=page, pagesize=size, **kwargs
-            )
-            return _page_of(parsed, page, size, self.module.__name__)
-
-        return AsyncPager(fetch, page_size=page_size, prefetch=prefetch)
+    def _client(self) -> Any:
+        return self._get_client()
 
     def __repr__(self) -> str:
         return f"<operation {self.module.__name__}>"
+
+
+class SyncOperation(_Operation):
+    """Base of a generated operation bound to a sync client."""
+
+
+class AsyncOperation(_Operation):
+    """Base of a generated operation bound to an AsyncClient."""
+
+
+class SyncPagedOperation(SyncOperation, Generic[T]):
+    """A paged list operation on a sync client: ``.iterate()`` follows its pages."""
+
+    def _pager(self, page_size: int | None, prefetch: int, params: dict[str, Any]) -> SyncPager[T]:
+        module = self.module
+
+        def fetch(page: int, size: int) -> Page[T]:
+            parsed = module.sync(client=self._client(), page=page, pagesize=size, **params)
+            return _page_of(parsed, page, size, module.__name__)
+
+        return SyncPager(fetch, page_size=page_size, prefetch=prefetch)
+
+
+class AsyncPagedOperation(AsyncOperation, Generic[T]):
+    """A paged list operation on an AsyncClient: ``.aiterate()`` follows its pages."""
+
+    def _pager(self, page_size: int | None, prefetch: int, params: dict[str, Any]) -> AsyncPager[T]:
+        module = self.module
+
+        async def fetch(page: int, size: int) -> Page[T]:
+            parsed = await module.asyncio(client=self._client(), page=page, pagesize=size, **params)
+            return _page_of(parsed, page, size, module.__name__)
+
+        return AsyncPager(fetch, page_size=page_size, prefetch=prefetch)
 
 
 def _page_of(parsed: Any, page: int, size: int, operation: str) -> Page[Any]:
@@ -121,61 +165,3 @@ def _page_of(parsed: Any, page: int, size: int, operation: str) -> Page[Any]:
         ),
         raw=parsed,
     )
-
-
-class _AsyncBoundOperation(BoundOperation):
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.asyncio(*args, **kwargs)
-
-
-class _TagNamespace:
-    def __init__(self, package: str, get_client: Callable[[], Any], is_async: bool) -> None:
-        self._package = package
-        self._get_client = get_client
-        self._is_async = is_async
-
-    def __getattr__(self, name: str) -> BoundOperation:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        try:
-            module = importlib.import_module(f"{self._package}.{name}")
-        except ModuleNotFoundError:
-            raise AttributeError(
-                f"no generated operation {name!r} in {self._package.rsplit('.', 1)[-1]!r}"
-            ) from None
-        cls = _AsyncBoundOperation if self._is_async else BoundOperation
-        bound = cls(module, self._get_client)
-        setattr(self, name, bound)
-        return bound
-
-    def __dir__(self) -> list[str]:
-        import pkgutil
-
-        package = importlib.import_module(self._package)
-        return sorted(m.name for m in pkgutil.iter_modules(package.__path__))
-
-
-class ApiNamespace:
-    """``client.api.<tag_snake>.<operation_id>``: all generated operations, bound."""
-
-    def __init__(self, get_client: Callable[[], Any], *, is_async: bool) -> None:
-        self._get_client = get_client
-        self._is_async = is_async
-
-    def __getattr__(self, name: str) -> _TagNamespace:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        package = f"{GENERATED_PACKAGE}.api.{name}"
-        try:
-            importlib.import_module(package)
-        except ModuleNotFoundError:
-            raise AttributeError(f"no generated API tag {name!r}") from None
-        namespace = _TagNamespace(package, self._get_client, self._is_async)
-        setattr(self, name, namespace)
-        return namespace
-
-    def __dir__(self) -> list[str]:
-        import pkgutil
-
-        package = importlib.import_module(f"{GENERATED_PACKAGE}.api")
-        return sorted(m.name for m in pkgutil.iter_modules(package.__path__))

@@ -250,9 +250,12 @@ def test_generated_operations_run_through_the_pipeline(flavour: str) -> None:
 
 def test_api_namespace_reports_unknown_names(flavour: str) -> None:
     client, _ = make_client(lambda r: httpx.Response(200))
-    with pytest.raises(AttributeError, match="no generated API tag 'nope'"):
+    # Plain classes (generated per tag): mypy reports these names before they ever run.
+    with pytest.raises(AttributeError, match=r"'(Async)?ApiOperations' object has no attribute"):
         _ = client.api.nope
-    with pytest.raises(AttributeError, match="no generated operation 'nope' in 'customers'"):
+    with pytest.raises(
+        AttributeError, match=r"'(Async)?CustomersOperations' object has no attribute 'nope'"
+    ):
         _ = client.api.customers.nope
 
 

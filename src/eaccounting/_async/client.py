@@ -21,7 +21,7 @@ from .._config import (
 )
 from .._json_wire import dumps as dumps_json
 from .._pages import MAX_PAGE_SIZE, Page, parse_page
-from ..api import ApiNamespace, make_generated_client
+from ..api import bind_async_api, make_generated_client
 from ..auth import DEFAULT_SCOPES
 from ..ratelimit import RateLimiter
 from ..retries import RetryPolicy
@@ -31,6 +31,8 @@ from .resources import AsyncResources
 from .transport import AsyncPipelineTransport
 
 if TYPE_CHECKING:
+    from eaccounting_api.namespace import AsyncApiOperations
+
     from .mixins import AsyncRequester
 
 __all__ = ["AsyncClient"]
@@ -99,7 +101,7 @@ class AsyncClient(BaseClient, AsyncResources):
             headers=config.headers,
             trust_env=False,
         )
-        self._api: ApiNamespace | None = None
+        self._api: AsyncApiOperations | None = None
         self._api_client: Any = None
 
     @classmethod
@@ -234,10 +236,10 @@ class AsyncClient(BaseClient, AsyncResources):
         return self._api_client
 
     @property
-    def api(self) -> ApiNamespace:
-        """Every generated operation, pre-bound: ``client.api.customers.list_customers(...)``."""
+    def api(self) -> AsyncApiOperations:
+        """Every generated operation, typed and bound: ``client.api.customers.list_customers()``."""
         if self._api is None:
-            self._api = ApiNamespace(lambda: self.api_client, is_async=True)
+            self._api = bind_async_api(lambda: self.api_client)
         return self._api
 
 

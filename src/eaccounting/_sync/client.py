@@ -22,7 +22,7 @@ from .._config import (
 )
 from .._json_wire import dumps as dumps_json
 from .._pages import MAX_PAGE_SIZE, Page, parse_page
-from ..api import ApiNamespace, make_generated_client
+from ..api import bind_sync_api, make_generated_client
 from ..auth import DEFAULT_SCOPES
 from ..ratelimit import RateLimiter
 from ..retries import RetryPolicy
@@ -32,6 +32,8 @@ from .resources import SyncResources
 from .transport import PipelineTransport
 
 if TYPE_CHECKING:
+    from eaccounting_api.namespace import ApiOperations
+
     from .mixins import SyncRequester
 
 __all__ = ["Client"]
@@ -98,7 +100,7 @@ class Client(BaseClient, SyncResources):
             headers=config.headers,
             trust_env=False,
         )
-        self._api: ApiNamespace | None = None
+        self._api: ApiOperations | None = None
         self._api_client: Any = None
 
     @classmethod
@@ -233,10 +235,10 @@ class Client(BaseClient, SyncResources):
         return self._api_client
 
     @property
-    def api(self) -> ApiNamespace:
-        """Every generated operation, pre-bound: ``client.api.customers.list_customers(...)``."""
+    def api(self) -> ApiOperations:
+        """Every generated operation, typed and bound: ``client.api.customers.list_customers()``."""
         if self._api is None:
-            self._api = ApiNamespace(lambda: self.api_client, is_async=False)
+            self._api = bind_sync_api(lambda: self.api_client)
         return self._api
 
 
