@@ -134,6 +134,39 @@ def _names(annotation: ast.expr) -> list[str]:
     return [node.id for node in ast.walk(annotation) if isinstance(node, ast.Name)]
 
 
+def _union(expr: ast.expr) -> list[ast.expr]:
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.BitOr):
+        return _union(expr.left) + _union(expr.right)
+    return [expr]
+
+
+def _error_only_names(tree: ast.Module) -> set[str]:
+    """Names ``_parse_response`` uses only for 4xx/5xx answers (the error model)."""
+    success: set[str] = set()
+    error: set[str] = set()
+    for node in ast.walk(_function(tree, "_parse_response")):
+        test = node.test if isinstance(node, ast.If) else None
+        if not (isinstance(test, ast.Compare) and ast.unparse(test.left) == "response.status_code"):
+            continue
+        code = test.comparators[0]
+        if isinstance(node, ast.If) and isinstance(code, ast.Constant):
+            names = {n.id for stmt in node.body for n in ast.walk(stmt) if isinstance(n, ast.Name)}
+            (error if int(code.value) >= 400 else success).update(names)
+    return error - success
+
+
+def _narrow(annotation: ast.expr, drop: set[str]) -> str:
+    """``annotation`` without the union members that name only error models.
+
+    The pipeline raises a typed error for every 4xx/5xx answer, so the generated functions'
+    error models (``CommonExtendedBadRequest``) never reach a ``client.api`` caller.
+    """
+    if isinstance(annotation, ast.Subscript) and ast.unparse(annotation.value) == "Response":
+        return f"Response[{_narrow(annotation.slice, drop)}]"
+    kept = [m for m in _union(annotation) if not (set(_names(m)) and set(_names(m)) <= drop)]
+    return " | ".join(ast.unparse(m) for m in kept or [annotation])
+
+
 def _item_type(
     returns: ast.expr, imports: dict[str, str], package_dir: Path
 ) -> tuple[str, dict[str, str]] | None:
@@ -196,14 +229,15 @@ def read_operation(path: Path, package_dir: Path) -> _Operation:
         raise ValueError(f"{here}: sync/sync_detailed without a return annotation")
     doc = (ast.get_docstring(sync) or "").strip().splitlines()
     method, url = _request(tree)
+    drop = _error_only_names(tree)
     operation = _Operation(
         name=path.stem,
         summary=doc[0].strip() if doc else "",
         method=method,
         url=url,
         params=_params(sync),
-        returns=ast.unparse(sync.returns),
-        returns_detailed=ast.unparse(detailed.returns),
+        returns=_narrow(sync.returns, drop),
+        returns_detailed=_narrow(detailed.returns, drop),
         item_type=None,
         imports=imports,
     )
@@ -236,6 +270,7 @@ def _operation_classes(op: _Operation) -> list[str]:
     module = f"_{op.name}"
     sig = _signature(op.params)
     call = _forward(op.params)
+    plain = _forward(op.params).removeprefix(", ")
     doc = _docstring(op)
     lines = [
         f"class {op.class_name}(SyncOperation):",
@@ -243,13 +278,14 @@ def _operation_classes(op: _Operation) -> list[str]:
         f"    module = {module}",
         "",
         f"    def __call__({sig}) -> {op.returns}:",
-        f"        return {module}.sync(client=self._client(){call})",
+        f"        return self.sync({plain})",
         "",
         f"    def sync({sig}) -> {op.returns}:",
-        f"        return {module}.sync(client=self._client(){call})",
+        f"        return cast({op.returns!r}, {module}.sync(client=self._client(){call}))",
         "",
         f"    def sync_detailed({sig}) -> {op.returns_detailed}:",
-        f"        return {module}.sync_detailed(client=self._client(){call})",
+        f"        return cast({op.returns_detailed!r}, "
+        f"{module}.sync_detailed(client=self._client(){call}))",
     ]
     async_lines = [
         f"class Async{op.class_name}(AsyncOperation):",
@@ -257,13 +293,14 @@ def _operation_classes(op: _Operation) -> list[str]:
         f"    module = {module}",
         "",
         f"    async def __call__({sig}) -> {op.returns}:",
-        f"        return await {module}.asyncio(client=self._client(){call})",
+        f"        return await self.asyncio({plain})",
         "",
         f"    async def asyncio({sig}) -> {op.returns}:",
-        f"        return await {module}.asyncio(client=self._client(){call})",
+        f"        return cast({op.returns!r}, await {module}.asyncio(client=self._client(){call}))",
         "",
         f"    async def asyncio_detailed({sig}) -> {op.returns_detailed}:",
-        f"        return await {module}.asyncio_detailed(client=self._client(){call})",
+        f"        return cast({op.returns_detailed!r}, "
+        f"await {module}.asyncio_detailed(client=self._client(){call}))",
     ]
     if op.paged:
         rest = [p for p in op.params if p.name not in ("page", "pagesize")]
@@ -310,6 +347,7 @@ def _tag_classes(tag: str, ops: list[_Operation]) -> list[str]:
 def render_tag(tag: str, ops: list[_Operation]) -> str:
     runtime: dict[str, str] = {
         "cached_property": "from functools import cached_property",
+        "cast": "from typing import cast",
         "SyncOperation": f"from {_FACADE_BASES} import SyncOperation",
         "AsyncOperation": f"from {_FACADE_BASES} import AsyncOperation",
         "SyncPagedOperation": f"from {_FACADE_BASES} import SyncPagedOperation",

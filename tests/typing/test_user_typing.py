@@ -19,21 +19,22 @@ from eaccounting_api.models.customer_api import CustomerApi
 
 
 def sync_side(client: eaccounting.Client, customer_id: uuid.UUID) -> list[str]:
-    found = client.api.customers.get_customer(customer_id=customer_id)
-    assert isinstance(found, CustomerApi)
+    # The pipeline raises typed errors: results are the success models, not error bodies.
+    found: CustomerApi | None = client.api.customers.get_customer(customer_id=customer_id)
     detailed = client.api.customers.get_customer.sync_detailed(customer_id)
-    assert detailed.status_code == 200 and isinstance(detailed.parsed, CustomerApi)
+    assert found is not None and detailed.status_code == 200
     page = client.api.customers.list_customers.sync(page=1, pagesize=50, filter_="IsActive")
-    assert page is not None
-    return [c.name for c in client.api.customers.list_customers.iterate(filter_="IsActive")]
+    assert page is not None and page.meta.current_page == 1
+    names = [c.name for c in client.api.customers.list_customers.iterate(filter_="IsActive")]
+    return [found.name, *names]
 
 
 async def async_side(client: eaccounting.AsyncClient, customer_id: uuid.UUID) -> list[str]:
     found = await client.api.customers.get_customer(customer_id=customer_id)
-    assert isinstance(found, CustomerApi)
     again = await client.api.customers.get_customer.asyncio(customer_id)
-    assert again is not None
-    return [c.name async for c in client.api.customers.list_customers.aiterate(page_size=100)]
+    assert found is not None and again is not None
+    names = [c.name async for c in client.api.customers.list_customers.aiterate(page_size=100)]
+    return [found.name, again.name, *names]
 """
 
 MISSPELLED_OPERATION = """
