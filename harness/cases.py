@@ -19,6 +19,8 @@ from schemathesis.generation import GenerationMode
 from schemathesis.schemas import APIOperation
 from sortedcontainers import SortedSet
 
+from eaccounting._spec import OperationIndex
+
 
 @dataclass(frozen=True)
 class OperationCases:
@@ -83,11 +85,15 @@ def draw(strategy: Any, examples: int) -> list[Case]:
 
 
 def generate_cases(schema: Any, examples: int, negative: int) -> list[OperationCases]:
-    """``examples`` positive and ``negative`` negative cases per operation, in spec order."""
+    """``examples`` positive and ``negative`` negative cases per operation, in spec order.
+
+    The operations are the package's operation index of the same spec (what the emulator
+    routes and the CLI lists); Schemathesis supplies each one's strategies.
+    """
     result = []
-    for entry in schema.get_all_operations():
-        operation = entry.ok()
-        operation_id = operation.definition.raw["operationId"]
+    for entry in OperationIndex(schema.raw_schema):
+        operation = schema[entry.path][entry.method]
+        operation_id = entry.operation_id
         positive = draw(operation.as_strategy(GenerationMode.POSITIVE), examples)
         wrong: list[Case] = []
         if negative:

@@ -25,6 +25,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
 
 from eaccounting import NotFoundError
+from eaccounting._spec import OperationIndex
 
 from .calls import POSITIVE_CHECKS, send, visma_error_problem
 from .cases import load_schema
@@ -96,10 +97,8 @@ class Steps:
         self.client = client if client is not None else session.client
         self._captured: list[httpx.Response] = []
         self._templates = [
-            (method.upper(), _path_pattern(path), op)
-            for path, item in spec.get("paths", {}).items()
-            for method, op in item.items()
-            if isinstance(op, dict) and "operationId" in op
+            (entry.method, _path_pattern(entry.path), entry.definition)
+            for entry in OperationIndex(spec)
         ]
         hooks = self.client.http.event_hooks
         hooks["response"] = [*hooks.get("response", []), self._capture]

@@ -15,7 +15,6 @@ errors), and checks the facade asked for the same method and path.
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ import httpx
 from schemathesis import Case
 
 from eaccounting import Client, EAccountingError
+from eaccounting._spec import operation_index
 from eaccounting._sync import mixins
 from eaccounting._sync.resources import SyncResources
 from eaccounting.errors import APIError, ValidationError
@@ -36,17 +36,10 @@ __all__ = ["FacadeCall", "facade_call", "read_with_facade", "read_with_model"]
 
 
 # -- the model view ----------------------------------------------------------------------------
-@cache
-def _operation_modules() -> dict[str, Any]:
-    """operationId → generated endpoint module (``eaccounting_api.api.<tag>.<operationId>``)."""
-    import eaccounting_api.api as api
-
-    modules: dict[str, Any] = {}
-    for tag in pkgutil.iter_modules(api.__path__):
-        package = importlib.import_module(f"{api.__name__}.{tag.name}")
-        for op in pkgutil.iter_modules(package.__path__):
-            modules[op.name] = f"{package.__name__}.{op.name}"
-    return modules
+def _operation_module(operation_id: str) -> str | None:
+    """The generated endpoint module of ``operation_id`` (``eaccounting_api.api.<tag>.<id>``)."""
+    package = operation_index().packages.get(operation_id)
+    return f"eaccounting_api.api.{package}.{operation_id}" if package else None
 
 
 @cache
@@ -58,7 +51,7 @@ def _generated_client() -> Any:
 
 def read_with_model(operation_id: str, response: httpx.Response) -> str | None:
     """``None`` if the generated model of ``operation_id`` reads ``response``, else why not."""
-    name = _operation_modules().get(operation_id)
+    name = _operation_module(operation_id)
     if name is None:
         return f"no generated module for {operation_id}"
     module = importlib.import_module(name)

@@ -393,7 +393,7 @@ def render_tag(tag: str, ops: list[_Operation]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def render_index(tags: list[str]) -> str:
+def render_index(tags: list[str], operations: dict[str, str]) -> str:
     lines = [
         '"""``client.api``: one property per tag, imported on first use.',
         "",
@@ -413,9 +413,14 @@ def render_index(tags: list[str]) -> str:
         lines.append(f"    from .{tag} import Async{name}, {name}")
     lines += [
         "",
-        '__all__ = ["TAGS", "ApiOperations", "AsyncApiOperations"]',
+        '__all__ = ["OPERATIONS", "TAGS", "ApiOperations", "AsyncApiOperations"]',
         "",
+        "#: Every tag package (``client.api.<tag>``).",
         f"TAGS = ({''.join(f'{t!r}, ' for t in tags)})",
+        "#: operationId (module name) → its tag package: ``client.api.<tag>.<operationId>``.",
+        "OPERATIONS: dict[str, str] = {",
+        *[f"    {op!r}: {tag!r}," for op, tag in sorted(operations.items())],
+        "}",
         "",
     ]
     for prefix in ("", "Async"):
@@ -447,7 +452,7 @@ def write_namespace(package_dir: Path) -> int:
     target = package_dir / NAMESPACE
     target.mkdir()
     tags: list[str] = []
-    count = 0
+    operations: dict[str, str] = {}
     for tag_dir in sorted((package_dir / "api").iterdir()):
         if not (tag_dir / "__init__.py").is_file():
             continue
@@ -459,11 +464,11 @@ def write_namespace(package_dir: Path) -> int:
         if not ops:
             continue
         tags.append(tag_dir.name)
-        count += len(ops)
+        operations.update((op.name, tag_dir.name) for op in ops)
         (target / f"{tag_dir.name}.py").write_text(render_tag(tag_dir.name, ops), encoding="utf-8")
-    (target / "__init__.py").write_text(render_index(tags), encoding="utf-8")
+    (target / "__init__.py").write_text(render_index(tags, operations), encoding="utf-8")
     _format(target)
-    return count
+    return len(operations)
 
 
 def _format(target: Path) -> None:

@@ -1,11 +1,11 @@
-"""Per-schema write rules, derived at run time from the effective spec shipped in the package.
+"""Per-schema write rules, derived at run time from the package's operation index.
 
-The generated package carries the effective spec (``eaccounting_api/openapi.json``). On first
-use this module reads it once and records, for every component schema, what the facade needs:
-read-only property names (never sent on create/update), nested schema references (to apply
-the rules recursively), the JSON type, ``maxLength``, and ``uuid``/``date``/``date-time``
-formats (to reject obviously wrong input before a request). Nothing derived from the spec is
-committed.
+The index (:func:`eaccounting._spec.operation_index`, built once from the effective spec the
+generated package ships) holds the component schemas and their read-only fields; this module
+records, for every component schema, what the facade needs: read-only property names (never
+sent on create/update), nested schema references (to apply the rules recursively), the JSON
+type, ``maxLength``, and ``uuid``/``date``/``date-time`` formats (to reject obviously wrong
+input before a request). Nothing derived from the spec is committed.
 """
 
 from __future__ import annotations
@@ -13,26 +13,10 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from ._spec import effective_spec
+from ._spec import OperationIndex, operation_index
+from ._spec import schema_name as _ref_name
 
-__all__ = ["build_rules", "load_spec", "rules"]
-
-
-def load_spec() -> dict[str, Any]:
-    """The effective spec shipped in the generated package (see :mod:`eaccounting._spec`)."""
-    return effective_spec()
-
-
-def _ref_name(schema: dict[str, Any]) -> str | None:
-    ref = schema.get("$ref")
-    if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
-        return ref.rsplit("/", 1)[-1]
-    for key in ("anyOf", "oneOf", "allOf"):
-        for option in schema.get(key) or []:
-            name = _ref_name(option) if isinstance(option, dict) else None
-            if name:
-                return name
-    return None
+__all__ = ["build_rules", "rules"]
 
 
 def _types(schema: dict[str, Any]) -> set[str]:
@@ -64,14 +48,14 @@ def _json_type(schema: dict[str, Any], schemas: dict[str, Any] | None = None) ->
     return None
 
 
-def build_rules(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The rules of every component schema that has at least one rule."""
+def build_rules(index: OperationIndex) -> dict[str, dict[str, Any]]:
+    """The rules of every component schema of ``index`` that has at least one rule."""
     result: dict[str, dict[str, Any]] = {}
-    schemas: dict[str, Any] = spec.get("components", {}).get("schemas", {})
+    schemas: dict[str, Any] = dict(index.schemas)
     for name, schema in sorted(schemas.items()):
         if not isinstance(schema, dict):
             continue
-        read_only: list[str] = []
+        read_only = list(index.read_only(name))
         refs: dict[str, str] = {}
         max_length: dict[str, int] = {}
         formats: dict[str, str] = {}
@@ -79,8 +63,6 @@ def build_rules(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
         for prop, sub in sorted((schema.get("properties") or {}).items()):
             if not isinstance(sub, dict):
                 continue
-            if sub.get("readOnly"):
-                read_only.append(prop)
             target = _ref_name(sub)
             if target is None and "array" in _types(sub) and isinstance(sub.get("items"), dict):
                 target = _ref_name(sub["items"])
@@ -113,4 +95,4 @@ def build_rules(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
 @cache
 def rules() -> dict[str, dict[str, Any]]:
     """The rules table, derived once per process from the packaged effective spec."""
-    return build_rules(load_spec())
+    return build_rules(operation_index())

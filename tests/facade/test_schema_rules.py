@@ -8,14 +8,15 @@ import pytest
 
 from eaccounting import _write_rules as _rules
 from eaccounting._bodies import rules_for
+from eaccounting._spec import OperationIndex, operation_index
 
 pytest.importorskip("eaccounting_api")
 
 
 def test_rules_come_from_the_packaged_effective_spec(effective_spec: dict[str, Any]) -> None:
     # The packaged spec is the build's effective spec, and nothing derived is committed.
-    assert _rules.load_spec() == effective_spec
-    assert _rules.rules() == _rules.build_rules(effective_spec)
+    assert operation_index().spec == effective_spec
+    assert _rules.rules() == _rules.build_rules(OperationIndex(effective_spec))
     assert _rules.rules() is _rules.rules()  # derived once, cached
 
 
@@ -42,7 +43,7 @@ def test_rules_follow_refs_and_record_single_json_types() -> None:
             }
         }
     }
-    assert _rules.build_rules(spec) == {
+    assert _rules.build_rules(OperationIndex(spec)) == {
         "Parent": {
             "readOnly": ["Code"],
             "refs": {"Child": "Child", "Rows": "Row"},

@@ -1,8 +1,8 @@
-"""The operation index behind ``eaccounting call``: ids, HTTP shape, parameters and bodies.
+"""What ``eaccounting call`` knows of an operation: ids, HTTP shape, parameters and bodies.
 
-Operation ids come from the generated package (``eaccounting_api.api.<tag>.<operation_id>``,
-the same registry as ``client.api``); method, path and descriptions come from the effective
-spec shipped inside it (``eaccounting_api/openapi.json``).
+The operations, their method, path, summary and parameters come from the package's one
+operation index (:func:`eaccounting._spec.operation_index`); which ``client.api.<tag>`` holds
+each, from the generated namespace's table (the same registry as ``client.api``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import datetime as dt
 import difflib
 import importlib
 import inspect
-import pkgutil
 import re
 import types
 import typing
@@ -38,44 +37,27 @@ class Operation:
 
 
 @cache
-def _spec_entries() -> dict[str, dict[str, Any]]:
-    from .._spec import effective_spec
-
-    try:
-        spec = effective_spec()
-    except RuntimeError:  # no generated package: no operations to offer
-        return {}
-    entries: dict[str, dict[str, Any]] = {}
-    for path, item in spec.get("paths", {}).items():
-        for method, op in item.items():
-            if isinstance(op, dict) and "operationId" in op:
-                entries[op["operationId"]] = {"method": method, "path": path, **op}
-    return entries
-
-
-@cache
 def operations() -> dict[str, Operation]:
-    """Every generated operation by id (imports no operation module)."""
-    package = importlib.import_module(f"{GENERATED}.api")
-    spec = _spec_entries()
-    found: dict[str, Operation] = {}
-    for tag in pkgutil.iter_modules(package.__path__):
-        if not tag.ispkg:
-            continue
-        sub = importlib.import_module(f"{package.__name__}.{tag.name}")
-        for module in pkgutil.iter_modules(sub.__path__):
-            entry = spec.get(module.name, {})
-            found[module.name] = Operation(
-                operation_id=module.name,
-                tag=tag.name,
-                method=str(entry.get("method", "")),
-                path=str(entry.get("path", "")),
-                summary=str(entry.get("summary") or "").strip(),
-                parameters=tuple(
-                    str(p.get("name")) for p in entry.get("parameters", []) if isinstance(p, dict)
-                ),
-            )
-    return found
+    """Every generated operation by id (imports no operation module).
+
+    Raises ``ModuleNotFoundError`` when the generated package is missing.
+    """
+    from .._spec import operation_index
+
+    importlib.import_module(f"{GENERATED}.namespace")  # the caller explains a missing package
+    index = operation_index()
+    return {
+        entry.operation_id: Operation(
+            operation_id=entry.operation_id,
+            tag=index.packages[entry.operation_id],
+            method=entry.method.lower(),
+            path=entry.path,
+            summary=entry.summary,
+            parameters=tuple(p.name for p in entry.parameters),
+        )
+        for entry in sorted(index, key=lambda e: e.operation_id)
+        if entry.operation_id in index.packages
+    }
 
 
 def suggest(name: str, limit: int = 5) -> list[str]:

@@ -1,15 +1,21 @@
-"""The effective spec as the emulator sees it: operations, routes, scopes and schemas."""
+"""The effective spec as the emulator sees it: routes, scopes and resolved schemas.
+
+Built on the package's one operation index (:mod:`eaccounting._spec`); this module adds only
+what routing needs (a compiled pattern per path, literal segments first) and the emulator's
+schema view.
+"""
 
 from __future__ import annotations
 
 import functools
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._spec import effective_spec
+from .._spec import OperationIndex, OperationSpec, effective_spec
 from .schema import Schema, Schemas
 
 _PARAM = re.compile(r"\{([^}]+)\}")
@@ -42,7 +48,7 @@ class Operation:
         return self.method != "GET"
 
 
-def _binding_kind(schema: dict[str, Any]) -> str:
+def _binding_kind(schema: Mapping[str, Any]) -> str:
     """How ASP.NET binds a parameter of this schema ("" when any string binds)."""
     if schema.get("format") in ("uuid", "date", "date-time"):
         return str(schema["format"])
@@ -62,30 +68,26 @@ def load_spec() -> dict[str, Any]:
 
 
 class SpecIndex:
-    """Routing table and schema access built once from the effective spec."""
+    """Routing table and schema access, built once on the shared operation index."""
 
     def __init__(self, spec: dict[str, Any]) -> None:
         self.spec = spec
-        self.schemas = Schemas(spec.get("components", {}).get("schemas", {}))
-        responses = spec.get("components", {}).get("responses", {})
+        self.operation_index = OperationIndex(spec)
+        self.schemas = Schemas(dict(self.operation_index.schemas))
         self.operations: dict[str, Operation] = {}
         self._routes: dict[tuple[str, int], list[Operation]] = {}
-        for path, item in spec["paths"].items():
-            for method, op in item.items():
-                if method not in ("get", "post", "put", "delete", "patch"):
-                    continue
-                operation = self._build(path, method.upper(), op, responses)
-                self.operations[operation.operation_id] = operation
-                key = (operation.method, path.strip("/").count("/") + 1)
-                self._routes.setdefault(key, []).append(operation)
+        for entry in self.operation_index:
+            operation = self._build(entry)
+            self.operations[operation.operation_id] = operation
+            key = (operation.method, entry.path.strip("/").count("/") + 1)
+            self._routes.setdefault(key, []).append(operation)
         for ops in self._routes.values():
             # Literal segments win over templates (/accounts/standardaccounts vs /accounts/{id}).
             ops.sort(key=lambda o: (-o.literal_segments, -len(_PARAM.sub("", o.path))))
         self.paths = {op.path for op in self.operations.values()}
 
-    def _build(
-        self, path: str, method: str, op: dict[str, Any], responses: dict[str, Any]
-    ) -> Operation:
+    def _build(self, entry: OperationSpec) -> Operation:
+        path = entry.path
         pattern = ""
         for segment in path.strip("/").split("/"):
             pattern += "/" + _PARAM.sub(
@@ -93,41 +95,28 @@ class SpecIndex:
                 re.escape(segment).replace(r"\{", "{").replace(r"\}", "}"),
             )
         literal = sum(1 for s in path.strip("/").split("/") if "{" not in s)
-        scopes = frozenset(s for req in op.get("security", []) for ss in req.values() for s in ss)
-        body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
-        req_schema = self.schemas.resolve(body["schema"]) if "schema" in body else None
-        status, resp_schema = 200, None
-        for code, resp in op.get("responses", {}).items():
-            if code.startswith("2"):
-                status = int(code)
-                if "$ref" in resp:
-                    resp = responses[resp["$ref"].rsplit("/", 1)[-1]]
-                content = resp.get("content", {})
-                js = content.get("application/json") or next(iter(content.values()), None)
-                if js and "schema" in js:
-                    resp_schema = self.schemas.resolve(js["schema"])
-                break
-        item = None
-        if resp_schema is not None and {"Meta", "Data"} <= set(resp_schema.get("properties", {})):
-            item = self.schemas.resolve(resp_schema["properties"]["Data"].get("items", {}))
+
+        def resolved(schema: Any) -> Schema | None:
+            return self.schemas.resolve(schema) if schema is not None else None
+
         return Operation(
-            operation_id=op["operationId"],
-            method=method,
+            operation_id=entry.operation_id,
+            method=entry.method,
             path=path,
             regex=re.compile(pattern + "$"),
             literal_segments=literal,
-            scopes=scopes,
-            request_schema=req_schema,
-            success_status=status,
-            response_schema=resp_schema,
-            item_schema=item,
-            declared_statuses=frozenset(op.get("responses", {})),
+            scopes=entry.scopes,
+            request_schema=resolved(entry.request_schema),
+            success_status=entry.success_status,
+            response_schema=resolved(entry.response_schema),
+            item_schema=resolved(entry.item_schema),
+            declared_statuses=entry.declared_statuses,
             typed_params=tuple(
-                (p["in"], p["name"], _binding_kind(p.get("schema", {})))
-                for p in op.get("parameters", [])
-                if p.get("in") in ("path", "query")
-                and not p["name"].startswith("$")  # OData options have their own 6000 errors
-                and _binding_kind(p.get("schema", {}))
+                (p.location, p.name, _binding_kind(p.schema))
+                for p in entry.parameters
+                if p.location in ("path", "query")
+                and not p.name.startswith("$")  # OData options have their own 6000 errors
+                and _binding_kind(p.schema)
             ),
         )
 
