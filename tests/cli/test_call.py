@@ -193,6 +193,14 @@ def test_operations_lists_the_ids_call_accepts(cli: Any) -> None:
     by_id = {op["operation_id"]: op for op in listing}
     assert by_id["get_customer"]["method"] == "GET"
     assert by_id["get_customer"]["path"] == "/customers/{customerId}"
+    # Shared parameters ($ref to components/parameters) are listed by name, not as "None".
+    assert by_id["list_customers"]["parameters"] == [
+        "$page",
+        "$pagesize",
+        "$filter",
+        "$orderby",
+        "$select",
+    ]
 
 
 def test_an_expired_token_without_the_secret_says_what_to_set(
