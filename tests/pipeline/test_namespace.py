@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
+import subprocess
+import sys
 
 import pytest
 
@@ -57,3 +60,44 @@ def test_results_leave_out_the_error_models_the_pipeline_raises_for() -> None:
     assert "CommonExtendedBadRequest" in str(inspect.signature(get_customer.sync).return_annotation)
     assert GetCustomerOperation.sync.__annotations__["return"] == "CustomerApi | None"
     assert GetCustomerOperation.sync_detailed.__annotations__["return"] == "Response[CustomerApi]"
+
+
+LAZY = """
+import sys
+import eaccounting
+
+def loaded():
+    return sorted(m for m in sys.modules if m.startswith("eaccounting_api"))
+
+client = eaccounting.Client(access_token="t")
+print(loaded())
+api = client.api
+print([m for m in loaded() if m.startswith("eaccounting_api.namespace")])
+api.customers.get_customer
+print([m for m in loaded() if m.startswith(("eaccounting_api.namespace", "eaccounting_api.api."))])
+"""
+
+
+def test_client_api_imports_one_tag_at_a_time() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", LAZY], capture_output=True, text=True, check=True
+    )
+    before, after_api, after_tag = (ast.literal_eval(line) for line in result.stdout.splitlines())
+    assert before == []  # import eaccounting and a client: nothing generated
+    assert after_api == ["eaccounting_api.namespace"]
+    assert after_tag == [
+        "eaccounting_api.api.customers",
+        *(
+            f"eaccounting_api.api.customers.{name}"
+            for name in (
+                "create_customer",
+                "delete_customer",
+                "get_customer",
+                "list_customer_auto_invoice_recipients",
+                "list_customers",
+                "update_customer",
+            )
+        ),
+        "eaccounting_api.namespace",
+        "eaccounting_api.namespace.customers",
+    ]
