@@ -151,7 +151,7 @@ def _error_only_names(tree: ast.Module) -> set[str]:
         code = test.comparators[0]
         if isinstance(node, ast.If) and isinstance(code, ast.Constant):
             names = {n.id for stmt in node.body for n in ast.walk(stmt) if isinstance(n, ast.Name)}
-            (error if int(code.value) >= 400 else success).update(names)
+            (error if int(str(code.value)) >= 400 else success).update(names)
     return error - success
 
 
@@ -210,11 +210,15 @@ def _request(tree: ast.Module) -> tuple[str, str]:
                 if isinstance(key, ast.Constant) and key.value == "method":
                     method = str(ast.literal_eval(value)).upper()
                 if isinstance(key, ast.Constant) and key.value == "url":
-                    target = value.func.value if isinstance(value, ast.Call) else value
-                    if isinstance(target, ast.Attribute):
-                        target = target.value
-                    if isinstance(target, ast.Constant):
-                        url = str(target.value)
+                    # "/customers/{customer_id}".format(...): the template is the first string
+                    url = next(
+                        (
+                            str(c.value)
+                            for c in ast.walk(value)
+                            if isinstance(c, ast.Constant) and isinstance(c.value, str)
+                        ),
+                        "",
+                    )
     return method, url
 
 
