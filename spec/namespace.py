@@ -22,6 +22,7 @@ know it.
 from __future__ import annotations
 
 import ast
+import json
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -222,7 +223,9 @@ def _request(tree: ast.Module) -> tuple[str, str]:
     return method, url
 
 
-def read_operation(path: Path, package_dir: Path) -> _Operation:
+def read_operation(
+    path: Path, package_dir: Path, shapes: dict[str, tuple[str, str]] | None = None
+) -> _Operation:
     tag = path.parent.name
     here = f"{PACKAGE}.api.{tag}.{path.stem}"
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -232,7 +235,9 @@ def read_operation(path: Path, package_dir: Path) -> _Operation:
     if sync.returns is None or detailed.returns is None:
         raise ValueError(f"{here}: sync/sync_detailed without a return annotation")
     doc = (ast.get_docstring(sync) or "").strip().splitlines()
-    method, url = _request(tree)
+    # The spec's own method and path (``{customerId}``) where the shipped spec names the
+    # operation; else what the generated request builder sends.
+    method, url = (shapes or {}).get(path.stem) or _request(tree)
     drop = _error_only_names(tree)
     operation = _Operation(
         name=path.stem,
@@ -457,11 +462,12 @@ def write_namespace(package_dir: Path) -> int:
     target.mkdir()
     tags: list[str] = []
     operations: dict[str, str] = {}
+    shapes = _shapes(package_dir / "openapi.json")
     for tag_dir in sorted((package_dir / "api").iterdir()):
         if not (tag_dir / "__init__.py").is_file():
             continue
         ops = [
-            read_operation(path, package_dir)
+            read_operation(path, package_dir, shapes)
             for path in sorted(tag_dir.glob("*.py"))
             if path.name != "__init__.py"
         ]
@@ -473,6 +479,19 @@ def write_namespace(package_dir: Path) -> int:
     (target / "__init__.py").write_text(render_index(tags, operations), encoding="utf-8")
     _format(target)
     return len(operations)
+
+
+def _shapes(spec_file: Path) -> dict[str, tuple[str, str]]:
+    """operationId → (METHOD, path) of the spec the package was generated from."""
+    if not spec_file.is_file():
+        return {}
+    spec = json.loads(spec_file.read_text(encoding="utf-8"))
+    return {
+        str(op["operationId"]): (method.upper(), str(path))
+        for path, item in (spec.get("paths") or {}).items()
+        for method, op in (item or {}).items()
+        if isinstance(op, dict) and "operationId" in op
+    }
 
 
 def _format(target: Path) -> None:
