@@ -108,7 +108,8 @@ def test_building_before_make_generate_fails_with_the_command_to_run(
     assert result.returncode != 0
     assert (
         "visma-eaccounting: the generated client generated/eaccounting_api/ is missing "
-        "(__init__.py, openapi.json, api, models). In a source checkout run `make generate` "
+        "(__init__.py, openapi.json, api, models, namespace). In a source checkout run "
+        "`make generate` "
         "first" in result.stderr
     )
     assert not list(tmp_path.rglob("*.whl"))
