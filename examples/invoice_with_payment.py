@@ -42,7 +42,9 @@ def find_or_create_article(client: eaccounting.Client, name: str, price: float) 
         return article
     unit = client.units.list().items[0]
     # The first coding is the standard VAT rate; any operation is reachable through client.api.
-    coding = client.api.article_account_codings.list_article_account_codings().data[0]
+    codings = client.api.article_account_codings.list_article_account_codings()
+    assert codings is not None  # typed: the success model or None (API errors raise)
+    coding = codings.data[0]
     return client.articles.create(
         {
             "Name": name,
