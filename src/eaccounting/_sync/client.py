@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 
 from .._config import (
+    DEFAULT_CALL_TIMEOUT,
     DEFAULT_TIMEOUT,
     NOT_GIVEN,
     BaseClient,
@@ -29,7 +30,7 @@ from ..retries import RetryPolicy
 from ..tokens import Token, TokenStore
 from .paging import SyncPager
 from .resources import SyncResources
-from .transport import PipelineTransport
+from .transport import PipelineClient, PipelineTransport
 
 if TYPE_CHECKING:
     from .mixins import SyncRequester
@@ -61,6 +62,7 @@ class Client(BaseClient, SyncResources):
         identity_url: str | None = None,
         transport: httpx.BaseTransport | None = None,
         timeout: httpx.Timeout | float | None = DEFAULT_TIMEOUT,
+        call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
         max_retries: int = 2,
         retry: RetryPolicy | None = None,
         rate_limit: int | RateLimiter | None = 600,
@@ -69,6 +71,7 @@ class Client(BaseClient, SyncResources):
         scopes: Sequence[str] = DEFAULT_SCOPES,
         max_page_size: int = MAX_PAGE_SIZE,
         headers: Mapping[str, str] | None = None,
+        allow_insecure_http: bool = False,
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
@@ -91,7 +94,7 @@ class Client(BaseClient, SyncResources):
         self._sleep = sleep
         self._owns_transport = owns
         self._transport = PipelineTransport(inner, self._pipeline(sleep=sleep), owns_inner=owns)
-        self._http = httpx.Client(
+        self._http = PipelineClient(
             base_url=config.environment.api_base_url,
             transport=self._transport,
             timeout=config.timeout,
@@ -115,6 +118,7 @@ class Client(BaseClient, SyncResources):
         self,
         *,
         timeout: httpx.Timeout | float | None = NOT_GIVEN,
+        call_timeout: float | None = NOT_GIVEN,
         max_retries: int | None = None,
         retry: RetryPolicy | None = None,
         retry_non_idempotent: bool | None = None,
@@ -123,6 +127,7 @@ class Client(BaseClient, SyncResources):
         """A client sharing this one's connection pool, tokens and limiter, with overrides."""
         config = self._derive(
             timeout=timeout,
+            call_timeout=call_timeout,
             max_retries=max_retries,
             retry=retry,
             retry_non_idempotent=retry_non_idempotent,
