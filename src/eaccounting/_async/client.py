@@ -47,6 +47,11 @@ class AsyncClient(BaseClient, AsyncResources):
     Every request — facade resources, :meth:`request`, and generated operations through
     :attr:`api` — runs through one pipeline: auth, 600/min per-path limiter, retries, typed
     errors, and logging. The sync and the async client take the same arguments.
+
+    ``timeout`` bounds each network read; ``call_timeout`` (seconds, None for none) bounds a
+    whole request, its retries and waits included (``APITimeoutError`` past it). The bearer
+    token goes only to ``base_url``'s origin; plain ``http://`` off loopback is refused unless
+    ``allow_insecure_http=True``.
     """
 
     def __init__(
