@@ -23,6 +23,7 @@ from eaccounting import (
     APITimeoutError,
     AsyncClient,
     Client,
+    ConfigurationError,
     RateLimiter,
     RateLimitError,
     RetryPolicy,
@@ -199,3 +200,24 @@ def test_a_huge_retry_after_never_becomes_a_huge_wait(flavour: str, header: str)
     assert json.loads(client.request("GET", "/customers").content) == {"ok": True}
     assert limiter.pauses == [cap]
     assert sleep.calls == [cap]
+
+
+def test_with_options_sets_and_clears_the_deadline(flavour: str) -> None:
+    body = Trickle()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=body)
+
+    client = _client(handler)  # the default deadline: 300 s
+    with pytest.raises(APITimeoutError, match=r"^call_timeout of 0\.05 s passed"):
+        client.with_options(call_timeout=0.05).request("GET", "/customers")
+    assert 0 < body.sent < body.size
+
+
+@pytest.mark.parametrize("value", [0, -1, "30", True])
+def test_a_bad_call_timeout_is_refused_naming_it(value: object) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        Client(access_token="t", call_timeout=value)  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        f"call_timeout={value!r} must be a number of seconds > 0, or None for no deadline"
+    )

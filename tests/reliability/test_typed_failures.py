@@ -151,3 +151,25 @@ def test_a_304_answering_a_conditional_request_is_returned(flavour: str) -> None
     client = _client(_redirect(304, None))
     response = client.http.get("/customers", headers={"If-None-Match": '"v1"'})
     assert response.status_code == 304
+
+
+@pytest.mark.parametrize(
+    ("location", "shown"),
+    [
+        (
+            "https://user:hunter2@files.example/a.pdf?sig=s1gn4ture#p",
+            "https://files.example/a.pdf?…",
+        ),
+        ("/v2/elsewhere?code=s1gn4ture", "https://visma.test/v2/elsewhere?…"),
+        ("//other.example/p", "https://other.example/p"),
+    ],
+)
+def test_the_location_shown_has_no_user_info_and_no_query(
+    flavour: str, location: str, shown: str
+) -> None:
+    client = _client(_redirect(307, location))
+    with pytest.raises(UnexpectedRedirectError) as caught:
+        client.customers.get(CUSTOMER_ID)
+    assert caught.value.location == shown
+    for secret in ("hunter2", "s1gn4ture"):
+        assert secret not in str(caught.value)
