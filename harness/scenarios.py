@@ -100,12 +100,15 @@ class Steps:
             (entry.method, _path_pattern(entry.path), entry.definition)
             for entry in OperationIndex(spec)
         ]
-        hooks = self.client.http.event_hooks
+        http = self.client.http
+        # A blocking view drives the AsyncClient's httpx client too: look behind it.
+        self._async_hooks = isinstance(getattr(http, "wrapped", http), httpx.AsyncClient)
+        hooks = http.event_hooks
         hooks["response"] = [*hooks.get("response", []), self._capture]
 
     def _capture(self, response: httpx.Response) -> Any:
         self._captured.append(response)
-        if isinstance(self.client.http, httpx.AsyncClient):  # async clients await their hooks
+        if self._async_hooks:  # async clients await their hooks
             return asyncio.sleep(0)
         return None
 

@@ -42,6 +42,7 @@ RENAMES: dict[str, str] = {
     # httpx and authlib
     "AsyncBaseTransport": "BaseTransport",
     "AsyncHTTPTransport": "HTTPTransport",
+    "AsyncByteStream": "SyncByteStream",
     "handle_async_request": "handle_request",
     "AsyncOAuth2Client": "OAuth2Client",
     "async_client": "sync_client",

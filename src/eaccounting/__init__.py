@@ -32,6 +32,7 @@ from .errors import (
     RateLimitError,
     ReconsentRequiredError,
     ServerError,
+    UnexpectedRedirectError,
     ValidationError,
 )
 from .odata import F, Field, Filter, OrderBy
@@ -74,6 +75,7 @@ __all__ = [
     "TokenEndpointError",
     "TokenPersistenceError",
     "TokenStore",
+    "UnexpectedRedirectError",
     "ValidationError",
     "__spec_version__",
     "__version__",

@@ -46,9 +46,9 @@ __all__ = [
 
 _GENERATED_MODELS = "eaccounting_api.models"
 _SNAKE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_GUID = re.compile(
-    r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
-)
+# Only the 8-4-4-4-12 form the API writes (and the spec's format: uuid means): no optional
+# dashes, braces or 32 bare digits; matched with fullmatch, so no trailing newline either.
+_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -98,10 +98,11 @@ def check_guid(value: object, name: str) -> str:
     """``value`` as a GUID string, or a ValidationError naming ``name``."""
     if isinstance(value, uuid.UUID):
         return str(value)
-    if isinstance(value, str) and _GUID.match(value):
+    if isinstance(value, str) and _GUID.fullmatch(value):
         return value
     raise ValidationError(
-        f"{name}={value!r} is not a GUID (expected e.g. 'd4c8d5c5-4f7b-4a8e-9c3e-0e1f2a3b4c5d')",
+        f"{name}={value!r} is not a GUID (expected 32 hex digits as 8-4-4-4-12, e.g. "
+        "'d4c8d5c5-4f7b-4a8e-9c3e-0e1f2a3b4c5d')",
         field=name,
     )
 

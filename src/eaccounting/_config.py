@@ -10,14 +10,17 @@ import attrs
 import httpx
 
 from ._logging import setup_logging
+from ._origins import check_transport_security, origin_of
 from ._pipeline import Pipeline
 from .auth import AuthorizationRequest, TokenManager, build_authorization_url
 from .environments import Environment, resolve_environment
+from .errors import ConfigurationError
 from .ratelimit import RateLimiter
 from .retries import RetryPolicy
 from .tokens import MemoryTokenStore, TokenStore
 
 __all__ = [
+    "DEFAULT_CALL_TIMEOUT",
     "DEFAULT_TIMEOUT",
     "NOT_GIVEN",
     "USER_AGENT",
@@ -30,6 +33,9 @@ __all__ = [
 ]
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+#: Seconds one call may take in all (retries, 429 waits and a slow body included): room for
+#: the default two retries after two capped 65 s quota waits and full 30 s reads.
+DEFAULT_CALL_TIMEOUT = 300.0
 USER_AGENT = "visma-eaccounting-python/0.1.0"
 
 NOT_GIVEN: Any = object()
@@ -50,6 +56,14 @@ class Config:
         self.environment: Environment = resolve_environment(
             a.environment, base_url=a.base_url, identity_url=a.identity_url
         )
+        self.allow_insecure_http = bool(a.allow_insecure_http)
+        for setting, url in (
+            ("base_url", self.environment.api_base_url),
+            ("identity_url", self.environment.identity_url),
+        ):
+            check_transport_security(
+                url, setting=setting, allow_insecure_http=self.allow_insecure_http
+            )
         self.client_id = a.client_id
         self.client_secret = a.client_secret
         self.redirect_uri = a.redirect_uri
@@ -65,6 +79,8 @@ class Config:
             a.timeout if isinstance(a.timeout, httpx.Timeout) else httpx.Timeout(a.timeout)
         )
         self.retry = a.retry if a.retry is not None else RetryPolicy(max_retries=a.max_retries)
+        self.call_timeout = _check_call_timeout(a.call_timeout)
+        self.monotonic = a.monotonic
         # An int is requests per minute per endpoint path (Visma: 600); pass a RateLimiter to
         # share one between clients or to use another window.
         if isinstance(a.rate_limit, RateLimiter):
@@ -89,6 +105,16 @@ class Config:
             )
         else:
             self.token_manager = None
+
+
+def _check_call_timeout(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ConfigurationError(
+            f"call_timeout={value!r} must be a number of seconds > 0, or None for no deadline"
+        )
+    return float(value)
 
 
 def env_proxy(config: Config) -> str | None:
@@ -183,6 +209,9 @@ class BaseClient:
         if overrides:
             retry = attrs.evolve(retry, **overrides)
         config.retry = retry
+        call_timeout = changes.get("call_timeout", NOT_GIVEN)
+        if call_timeout is not NOT_GIVEN:
+            config.call_timeout = _check_call_timeout(call_timeout)
         if changes.get("headers"):
             config.headers = {**config.headers, **changes["headers"]}
         return config
@@ -195,6 +224,9 @@ class BaseClient:
             token_manager=config.token_manager,
             static_token=config.static_token,
             limiter=config.limiter,
+            api_origin=origin_of(config.environment.api_base_url),
+            call_timeout=config.call_timeout,
+            monotonic=config.monotonic,
             **sleep,
         )
 

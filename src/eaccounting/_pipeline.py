@@ -1,4 +1,8 @@
-"""The request pipeline's decisions, shared by both transports: retry or raise, and logging."""
+"""The request pipeline's decisions, shared by both transports: retry or raise, and logging.
+
+Also the call deadline: ``call_timeout`` bounds one request through the pipeline, retries,
+their waits and a body that keeps trickling in included (httpx's timeout bounds each read).
+"""
 
 from __future__ import annotations
 
@@ -10,17 +14,27 @@ import attrs
 import httpx
 
 from ._logging import logger, redact_url
+from ._origins import Origin, origin_of
 from .auth import TokenManager
 from .errors import (
     APIConnectionError,
     APITimeoutError,
     RateLimitError,
+    UnexpectedRedirectError,
     error_from_response,
 )
 from .ratelimit import RateLimiter
 from .retries import RetryPolicy
 
-__all__ = ["Pipeline", "after_exception", "after_response", "log", "log_retry"]
+__all__ = [
+    "Pipeline",
+    "after_exception",
+    "after_response",
+    "deadline_error",
+    "log",
+    "log_retry",
+    "redirect_error",
+]
 
 
 @attrs.define
@@ -34,6 +48,21 @@ class Pipeline:
     sleep: Callable[[float], None] = time.sleep
     async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     perf_counter: Callable[[], float] = time.perf_counter
+    #: The only origin that gets the bearer token (None: the pipeline sends no token at all).
+    api_origin: Origin | None = None
+    #: Seconds one request may take in all, retries and waits included (None: unbounded).
+    call_timeout: float | None = None
+    monotonic: Callable[[], float] = time.monotonic
+
+    def sends_token_to(self, url: httpx.URL) -> bool:
+        return self.api_origin is not None and origin_of(url) == self.api_origin
+
+    def deadline(self) -> float | None:
+        """When a request that starts now must be finished (monotonic seconds)."""
+        return None if self.call_timeout is None else self.monotonic() + self.call_timeout
+
+    def remaining(self, deadline: float | None) -> float | None:
+        return None if deadline is None else deadline - self.monotonic()
 
 
 def _shown(request: httpx.Request) -> str:
@@ -50,9 +79,9 @@ class _Decision:
 
     __slots__ = ("delay", "error")
 
-    def __init__(self, delay: float | None, error: Exception | None) -> None:
+    def __init__(self, delay: float | None, error: Exception) -> None:
         self.delay = delay  # seconds to wait before the next attempt, None = stop
-        self.error = error  # what to raise when stopping (None = return the response)
+        self.error = error  # what to raise when stopping (or when the wait will not fit)
 
 
 def after_response(
@@ -72,11 +101,11 @@ def after_response(
         if wait > policy.max_rate_limit_wait:
             return _Decision(None, error)
         # A shared limiter now holds the key: the retry's slot reservation does the waiting.
-        return _Decision(0.0 if shared_pause else wait, None)
+        return _Decision(0.0 if shared_pause else wait, error)
     if response.status_code in policy.retry_statuses and policy.may_retry_method(
         request.method, sent=True
     ):
-        return _Decision(policy.backoff(attempt + 1), None)
+        return _Decision(policy.backoff(attempt + 1), error)
     return _Decision(None, error)
 
 
@@ -84,7 +113,8 @@ def _pause_shared_quota(pipeline: Pipeline, request: httpx.Request, error: RateL
     """A limiter shared between workers (stores.RedisRateLimiter) pauses the path for all."""
     pause = getattr(pipeline.limiter, "pause", None)
     if callable(pause) and error.retry_after is not None:
-        pause(request.url.path, error.retry_after)
+        # Capped like our own waits: a Retry-After of days must not stall every worker for days.
+        pause(request.url.path, min(error.retry_after, pipeline.retry.max_rate_limit_wait))
         return True
     return False
 
@@ -107,8 +137,6 @@ def after_exception(
     # A connect error/timeout means nothing reached the server: safe to retry any method.
     sent = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
     url = str(request.url.copy_with(query=None))
-    if attempt < policy.max_retries and policy.may_retry_method(request.method, sent=sent):
-        return _Decision(policy.backoff(attempt + 1), None)
     error: Exception
     if isinstance(exc, httpx.TimeoutException):
         error = APITimeoutError(
@@ -122,4 +150,51 @@ def after_exception(
             method=request.method,
             url=url,
         )
+    if attempt < policy.max_retries and policy.may_retry_method(request.method, sent=sent):
+        return _Decision(policy.backoff(attempt + 1), error)
     return _Decision(None, error)
+
+
+def deadline_error(pipeline: Pipeline, request: httpx.Request, while_doing: str) -> APITimeoutError:
+    url = str(request.url.copy_with(query=None))
+    return APITimeoutError(
+        f"call_timeout of {pipeline.call_timeout:g} s passed {while_doing}: {request.method} {url}",
+        method=request.method,
+        url=url,
+    )
+
+
+def _location_shown(response: httpx.Response) -> str | None:
+    raw = response.headers.get("Location")
+    if not raw:
+        return None
+    try:
+        target = response.request.url.join(raw)
+    except (httpx.InvalidURL, ValueError):
+        return "<unparseable>"
+    # No user info, no query, no fragment: a pre-signed URL or a code would be a secret.
+    shown = target.copy_with(username=None, password=None, query=None, fragment=None)
+    return str(shown) + ("?…" if target.query else "")
+
+
+def redirect_error(request: httpx.Request, response: httpx.Response) -> UnexpectedRedirectError:
+    """The typed error for a 3xx that answered an API call (and was not followed)."""
+    response.request = request
+    url = str(request.url.copy_with(query=None))
+    location = _location_shown(response)
+    status = response.status_code
+    where = f"to {location}" if location else "without a Location"
+    message = (
+        f"{status} {response.reason_phrase or ''}".rstrip()
+        + f" | {request.method} {url} | redirected {where}; the API never redirects a call, "
+        "so a proxy, a login page or a wrong base_url is answering (the bearer token was not "
+        "sent there)"
+    )
+    return UnexpectedRedirectError(
+        message,
+        location=location,
+        status=status,
+        method=request.method,
+        url=url,
+        response=response,
+    )

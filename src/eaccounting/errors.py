@@ -30,6 +30,7 @@ __all__ = [
     "RateLimitError",
     "ReconsentRequiredError",
     "ServerError",
+    "UnexpectedRedirectError",
     "ValidationError",
     "error_from_response",
     "parse_try_again_seconds",
@@ -149,6 +150,19 @@ class RateLimitError(APIError):
 
 class ServerError(APIError):
     """5xx: a server or dependency failure."""
+
+
+class UnexpectedRedirectError(APIError):
+    """3xx: the API redirected a call instead of answering it (never part of the API's contract).
+
+    Seen when a proxy or a login page sits in front of the API, or a region moved. The client
+    does not follow it with the bearer token; ``location`` is where it pointed, without its
+    query (which may carry a signature or a code).
+    """
+
+    def __init__(self, message: str, *, location: str | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.location = location
 
 
 _BY_STATUS: dict[int, type[APIError]] = {

@@ -23,7 +23,8 @@ __all__ = ["F", "Field", "Filter", "OrderBy", "format_literal", "orderby", "sele
 
 Value = str | int | float | Decimal | bool | None | uuid.UUID | _dt.date | _dt.datetime
 
-_FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(/[A-Za-z_][A-Za-z0-9_]*)*$")
+# Used with fullmatch: a `$` anchor would also match before a trailing newline ("Name\n").
+_FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(/[A-Za-z_][A-Za-z0-9_]*)*")
 
 
 def format_literal(value: Value) -> str:
@@ -59,7 +60,7 @@ def format_literal(value: Value) -> str:
 
 
 def _check_field(name: str) -> str:
-    if not isinstance(name, str) or not _FIELD.match(name):
+    if not isinstance(name, str) or not _FIELD.fullmatch(name):
         raise ValidationError(
             f"field name {name!r} is not a valid property path (letters, digits, _, and / "
             "between segments)",

@@ -52,7 +52,10 @@ ENV_VARS: dict[str, str] = {
     "base_url": "EACCOUNTING_BASE_URL",
     "identity_url": "EACCOUNTING_IDENTITY_URL",
     "redirect_uri": "EACCOUNTING_REDIRECT_URI",
+    "allow_insecure_http": "EACCOUNTING_ALLOW_INSECURE_HTTP",
 }
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
 
 
 def config_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -143,6 +146,12 @@ def client_settings(
         "identity_url": pick("identity_url", profile.identity_url),
         "redirect_uri": pick("redirect_uri", profile.redirect_uri),
     }
+    insecure = pick("allow_insecure_http")
+    if insecure is not None:
+        # Only an explicit yes opts in to plain http:// (a served emulator on loopback needs none).
+        settings["allow_insecure_http"] = (
+            insecure.strip().lower() in _TRUE if isinstance(insecure, str) else bool(insecure)
+        )
     access_token = pick("access_token")
     if access_token:
         settings["access_token"] = access_token

@@ -34,6 +34,7 @@ def test_from_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("EACCOUNTING_TOKEN_FILE", str(tmp_path / "t.json"))
     monkeypatch.setenv("EACCOUNTING_BASE_URL", "http://emulator.local/v2")
     monkeypatch.setenv("EACCOUNTING_IDENTITY_URL", "http://emulator.local")
+    monkeypatch.setenv("EACCOUNTING_ALLOW_INSECURE_HTTP", "1")
     client = Client.from_env()
     assert client.base_url == "http://emulator.local/v2"
     assert client.environment.token_url == "http://emulator.local/connect/token"

@@ -75,7 +75,7 @@ def test_every_async_module_has_a_sync_twin_with_the_same_public_names() -> None
         a = importlib.import_module(f"eaccounting._async.{stem}")
         s = importlib.import_module(f"eaccounting._sync.{stem}")
         assert sorted(unasync.unasync_name(n) for n in a.__all__) == sorted(s.__all__), stem
-    assert len(TWINS) == 41  # the client, 27 facades and their container, 6 mixins, pager …
+    assert len(TWINS) == 42  # client, its httpx client, 27 facades + container, 6 mixins …
 
 
 @pytest.mark.parametrize(

@@ -49,8 +49,8 @@ def _refreshes(emulator: Emulator, refresh_token: str) -> bool:
     """Whether the emulator still accepts ``refresh_token`` (it is spent by using it)."""
     store = MemoryTokenStore(Token(access_token="", refresh_token=refresh_token, expires_at=0))
     client = Client(
-        base_url="http://emulator.invalid/v2",
-        identity_url="http://emulator.invalid",
+        base_url="https://emulator.invalid/v2",
+        identity_url="https://emulator.invalid",
         client_id=emulator.client_id,
         client_secret=emulator.client_secret,
         token_store=store,

@@ -79,7 +79,7 @@ def test_good_values_pass_the_same_rules() -> None:
         "InvoiceCity": "Stockholm",
     }
     assert prepare_body(body, "CustomerApi") == body
-    row = {"Text": "ok", "Quantity": 2, "UnitPrice": 10.5, "ArticleId": uuid.uuid4().hex}
+    row = {"Text": "ok", "Quantity": 2, "UnitPrice": 10.5, "ArticleId": str(uuid.uuid4())}
     assert prepare_body({"InvoiceDate": "2026-01-31", "Rows": [row]}, "CustomerInvoiceDraftApi")
 
 

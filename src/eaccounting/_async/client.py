@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 
 from .._config import (
+    DEFAULT_CALL_TIMEOUT,
     DEFAULT_TIMEOUT,
     NOT_GIVEN,
     BaseClient,
@@ -28,7 +29,7 @@ from ..retries import RetryPolicy
 from ..tokens import Token, TokenStore
 from .paging import AsyncPager
 from .resources import AsyncResources
-from .transport import AsyncPipelineTransport
+from .transport import AsyncPipelineClient, AsyncPipelineTransport
 
 if TYPE_CHECKING:
     from eaccounting_api.namespace import AsyncApiOperations
@@ -48,6 +49,11 @@ class AsyncClient(BaseClient, AsyncResources):
     Every request — facade resources, :meth:`request`, and generated operations through
     :attr:`api` — runs through one pipeline: auth, 600/min per-path limiter, retries, typed
     errors, and logging. The sync and the async client take the same arguments.
+
+    ``timeout`` bounds each network read; ``call_timeout`` (seconds, None for none) bounds a
+    whole request, its retries and waits included (``APITimeoutError`` past it). The bearer
+    token goes only to ``base_url``'s origin; plain ``http://`` off loopback is refused unless
+    ``allow_insecure_http=True``.
     """
 
     def __init__(
@@ -62,6 +68,7 @@ class AsyncClient(BaseClient, AsyncResources):
         identity_url: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: httpx.Timeout | float | None = DEFAULT_TIMEOUT,
+        call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
         max_retries: int = 2,
         retry: RetryPolicy | None = None,
         rate_limit: int | RateLimiter | None = 600,
@@ -70,6 +77,7 @@ class AsyncClient(BaseClient, AsyncResources):
         scopes: Sequence[str] = DEFAULT_SCOPES,
         max_page_size: int = MAX_PAGE_SIZE,
         headers: Mapping[str, str] | None = None,
+        allow_insecure_http: bool = False,
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -94,7 +102,7 @@ class AsyncClient(BaseClient, AsyncResources):
         self._transport = AsyncPipelineTransport(
             inner, self._pipeline(async_sleep=sleep), owns_inner=owns
         )
-        self._http = httpx.AsyncClient(
+        self._http = AsyncPipelineClient(
             base_url=config.environment.api_base_url,
             transport=self._transport,
             timeout=config.timeout,
@@ -118,6 +126,7 @@ class AsyncClient(BaseClient, AsyncResources):
         self,
         *,
         timeout: httpx.Timeout | float | None = NOT_GIVEN,
+        call_timeout: float | None = NOT_GIVEN,
         max_retries: int | None = None,
         retry: RetryPolicy | None = None,
         retry_non_idempotent: bool | None = None,
@@ -126,6 +135,7 @@ class AsyncClient(BaseClient, AsyncResources):
         """A client sharing this one's connection pool, tokens and limiter, with overrides."""
         config = self._derive(
             timeout=timeout,
+            call_timeout=call_timeout,
             max_retries=max_retries,
             retry=retry,
             retry_non_idempotent=retry_non_idempotent,

@@ -2,17 +2,63 @@
 
 Putting the pipeline in a transport means every request made with the client's httpx client
 goes through it: the facade's own calls and every generated operation (``client.api``) alike.
+The bearer token is added per hop, so it goes only where the pipeline says (the API origin),
+whatever URL a caller names or a redirect leads to.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
 import httpx
 
 from .._logging import logger
-from .._pipeline import Pipeline, after_exception, after_response, log, log_retry
-from ..errors import APIError
+from .._pipeline import (
+    Pipeline,
+    after_exception,
+    after_response,
+    deadline_error,
+    log,
+    log_retry,
+    redirect_error,
+)
+from ..errors import APIConnectionError
 
-__all__ = ["AsyncPipelineTransport"]
+__all__ = ["AsyncPipelineClient", "AsyncPipelineTransport"]
+
+_CONDITIONAL = ("If-None-Match", "If-Modified-Since")
+
+
+class _AsyncDeadlineStream(httpx.AsyncByteStream):
+    """A response body that fails like a read timeout once the call's deadline has passed.
+
+    httpx bounds each read, so a server sending a byte every few seconds would never time out.
+    """
+
+    def __init__(
+        self,
+        inner: httpx.AsyncByteStream,
+        request: httpx.Request,
+        deadline: float,
+        clock: Callable[[], float],
+    ) -> None:
+        self._inner = inner
+        self._request = request
+        self._deadline = deadline
+        self._clock = clock
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._inner:
+            if self._clock() > self._deadline:
+                raise httpx.ReadTimeout(
+                    "the call deadline passed while the response body was arriving",
+                    request=self._request,
+                )
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
 
 
 async def _aread(response: httpx.Response) -> None:
@@ -20,6 +66,15 @@ async def _aread(response: httpx.Response) -> None:
         await response.aread()
     finally:
         await response.aclose()
+
+
+def _bounded_timeouts(request: httpx.Request, base: Any, remaining: float) -> None:
+    """Each of connect/read/write/pool waits at most what is left of the call's time."""
+    if not isinstance(base, dict):
+        return
+    request.extensions["timeout"] = {
+        key: remaining if value is None else min(value, remaining) for key, value in base.items()
+    }
 
 
 class AsyncPipelineTransport(httpx.AsyncBaseTransport):
@@ -34,6 +89,10 @@ class AsyncPipelineTransport(httpx.AsyncBaseTransport):
 
     async def _authorize(self, request: httpx.Request) -> str | None:
         pipeline = self.pipeline
+        if not pipeline.sends_token_to(request.url):
+            # Another origin (an absolute URL, a redirect hop): no credential of ours goes there.
+            request.headers.pop("Authorization", None)
+            return None
         if pipeline.token_manager is not None:
             token: str | None = await pipeline.token_manager.aaccess_token(self.inner)
         else:
@@ -50,16 +109,35 @@ class AsyncPipelineTransport(httpx.AsyncBaseTransport):
         reauthorized_at = -1
         key = request.url.path
         debug = logger.isEnabledFor(10)
+        timeouts = request.extensions.get("timeout")
+        deadline: float | None = None
         while True:
             if pipeline.limiter is not None:
                 wait = pipeline.limiter.reserve(key)
+                remaining = pipeline.remaining(deadline)
+                if remaining is not None and wait > remaining:
+                    raise deadline_error(pipeline, request, f"before a {wait:g} s quota wait")
                 if wait > 0:
                     await pipeline.async_sleep(wait)
+            # The call's clock starts once the client's own quota queue lets it go: a batch
+            # of many calls queues for as long as the quota needs, each call is then bounded.
+            if deadline is None:
+                deadline = pipeline.deadline()
+            remaining = pipeline.remaining(deadline)
+            if remaining is not None:
+                if remaining <= 0:
+                    raise deadline_error(pipeline, request, "before the request was sent")
+                _bounded_timeouts(request, timeouts, remaining)
             # After the quota wait: a token must not age (or die) while the request queues.
             token = await self._authorize(request)
             started = pipeline.perf_counter()
             try:
                 response = await self.inner.handle_async_request(request)
+                if deadline is not None:
+                    assert isinstance(response.stream, httpx.AsyncByteStream)
+                    response.stream = _AsyncDeadlineStream(
+                        response.stream, request, deadline, pipeline.monotonic
+                    )
                 # Read the body here, inside the retry loop: a body cut off mid-stream is a
                 # transport failure like any other (retried for idempotent methods), not a
                 # raw httpx error surfacing later from the caller's read.
@@ -67,9 +145,11 @@ class AsyncPipelineTransport(httpx.AsyncBaseTransport):
             except httpx.TransportError as exc:
                 if debug:
                     log(request, type(exc).__name__, started, pipeline)
+                remaining = pipeline.remaining(deadline)
+                if remaining is not None and remaining <= 0:
+                    raise deadline_error(pipeline, request, "waiting for the response") from exc
                 decision = after_exception(pipeline, request, exc, attempt)
-                if decision.delay is None:
-                    assert decision.error is not None
+                if decision.delay is None or (remaining is not None and decision.delay > remaining):
                     raise decision.error from exc
                 attempt += 1
                 log_retry(request, type(exc).__name__, decision.delay, attempt)
@@ -81,6 +161,7 @@ class AsyncPipelineTransport(httpx.AsyncBaseTransport):
                 return response
             if (
                 response.status_code == 401
+                and token is not None
                 and pipeline.token_manager is not None
                 and reauthorized_at != attempt
             ):
@@ -88,8 +169,8 @@ class AsyncPipelineTransport(httpx.AsyncBaseTransport):
                 await pipeline.token_manager.arefresh(self.inner, stale=token)
                 continue
             decision = after_response(pipeline, request, response, attempt)
-            if decision.delay is None:
-                assert isinstance(decision.error, APIError)
+            remaining = pipeline.remaining(deadline)
+            if decision.delay is None or (remaining is not None and decision.delay > remaining):
                 raise decision.error
             attempt += 1
             log_retry(request, response.status_code, decision.delay, attempt)
@@ -98,3 +179,40 @@ class AsyncPipelineTransport(httpx.AsyncBaseTransport):
     async def aclose(self) -> None:
         if self.owns_inner:
             await self.inner.aclose()
+
+
+class AsyncPipelineClient(httpx.AsyncClient):
+    """The httpx client of :attr:`AsyncClient.http`: a redirect it does not follow is an error.
+
+    The API never answers a call with a 3xx; one that reaches a caller (a proxy's login page,
+    a wrong base URL) would otherwise come back as an empty "success" (``None`` from
+    ``client.api``, a ``TypeError`` in the facade). Redirects a caller asks httpx to follow
+    still work: the pipeline sends the bearer only to the API origin.
+    """
+
+    async def send(
+        self,
+        request: httpx.Request,
+        *,
+        stream: bool = False,
+        auth: Any = httpx.USE_CLIENT_DEFAULT,
+        follow_redirects: Any = httpx.USE_CLIENT_DEFAULT,
+    ) -> httpx.Response:
+        try:
+            response = await super().send(
+                request, stream=stream, auth=auth, follow_redirects=follow_redirects
+            )
+        except httpx.TooManyRedirects as exc:
+            url = str(request.url.copy_with(query=None))
+            raise APIConnectionError(
+                f"too many redirects ({exc}): {request.method} {url}",
+                method=request.method,
+                url=url,
+            ) from exc
+        if 300 <= response.status_code < 400 and not (
+            response.status_code == 304
+            and any(name in response.request.headers for name in _CONDITIONAL)
+        ):
+            await response.aclose()
+            raise redirect_error(response.request, response)
+        return response

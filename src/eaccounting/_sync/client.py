@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 
 from .._config import (
+    DEFAULT_CALL_TIMEOUT,
     DEFAULT_TIMEOUT,
     NOT_GIVEN,
     BaseClient,
@@ -29,7 +30,7 @@ from ..retries import RetryPolicy
 from ..tokens import Token, TokenStore
 from .paging import SyncPager
 from .resources import SyncResources
-from .transport import PipelineTransport
+from .transport import PipelineClient, PipelineTransport
 
 if TYPE_CHECKING:
     from eaccounting_api.namespace import ApiOperations
@@ -49,6 +50,11 @@ class Client(BaseClient, SyncResources):
     Every request — facade resources, :meth:`request`, and generated operations through
     :attr:`api` — runs through one pipeline: auth, 600/min per-path limiter, retries, typed
     errors, and logging. The sync and the async client take the same arguments.
+
+    ``timeout`` bounds each network read; ``call_timeout`` (seconds, None for none) bounds a
+    whole request, its retries and waits included (``APITimeoutError`` past it). The bearer
+    token goes only to ``base_url``'s origin; plain ``http://`` off loopback is refused unless
+    ``allow_insecure_http=True``.
     """
 
     def __init__(
@@ -63,6 +69,7 @@ class Client(BaseClient, SyncResources):
         identity_url: str | None = None,
         transport: httpx.BaseTransport | None = None,
         timeout: httpx.Timeout | float | None = DEFAULT_TIMEOUT,
+        call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
         max_retries: int = 2,
         retry: RetryPolicy | None = None,
         rate_limit: int | RateLimiter | None = 600,
@@ -71,6 +78,7 @@ class Client(BaseClient, SyncResources):
         scopes: Sequence[str] = DEFAULT_SCOPES,
         max_page_size: int = MAX_PAGE_SIZE,
         headers: Mapping[str, str] | None = None,
+        allow_insecure_http: bool = False,
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
@@ -93,7 +101,7 @@ class Client(BaseClient, SyncResources):
         self._sleep = sleep
         self._owns_transport = owns
         self._transport = PipelineTransport(inner, self._pipeline(sleep=sleep), owns_inner=owns)
-        self._http = httpx.Client(
+        self._http = PipelineClient(
             base_url=config.environment.api_base_url,
             transport=self._transport,
             timeout=config.timeout,
@@ -117,6 +125,7 @@ class Client(BaseClient, SyncResources):
         self,
         *,
         timeout: httpx.Timeout | float | None = NOT_GIVEN,
+        call_timeout: float | None = NOT_GIVEN,
         max_retries: int | None = None,
         retry: RetryPolicy | None = None,
         retry_non_idempotent: bool | None = None,
@@ -125,6 +134,7 @@ class Client(BaseClient, SyncResources):
         """A client sharing this one's connection pool, tokens and limiter, with overrides."""
         config = self._derive(
             timeout=timeout,
+            call_timeout=call_timeout,
             max_retries=max_retries,
             retry=retry,
             retry_non_idempotent=retry_non_idempotent,

@@ -169,6 +169,8 @@ class Emulator:
             "redirect_uri": self.redirect_uri,
             "token_store": MemoryTokenStore(self.issue_token(scopes)),
             "clock": self.clock.time,
+            # The in-process emulator's origin (http://emulator.local) is never on the network.
+            "allow_insecure_http": True,
         }
         settings.update(kwargs)
         return settings
