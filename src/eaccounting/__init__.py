@@ -28,10 +28,12 @@ from .errors import (
     EAccountingError,
     FieldError,
     NotFoundError,
+    PagingError,
     PermissionDeniedError,
     RateLimitError,
     ReconsentRequiredError,
     ServerError,
+    UpdateConflictError,
     ValidationError,
 )
 from .odata import F, Field, Filter, OrderBy
@@ -63,6 +65,7 @@ __all__ = [
     "NotFoundError",
     "OrderBy",
     "Page",
+    "PagingError",
     "PermissionDeniedError",
     "RateLimitError",
     "RateLimiter",
@@ -74,6 +77,7 @@ __all__ = [
     "TokenEndpointError",
     "TokenPersistenceError",
     "TokenStore",
+    "UpdateConflictError",
     "ValidationError",
     "__spec_version__",
     "__version__",

@@ -15,7 +15,15 @@ import threading
 import time
 import weakref
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterable,
+    Iterator,
+)
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -39,8 +47,8 @@ T = TypeVar("T")
 
 
 def prefetched(
-    fetch: Callable[[int, int], Page[T]], numbers: range, page_size: int, width: int
-) -> Iterator[Page[T]]:
+    fetch: Callable[[int, int], Page[T]], numbers: Iterable[int], page_size: int, width: int
+) -> Generator[Page[T], None, None]:
     """Pages ``numbers``, up to ``width`` fetched at once on threads, yielded in order."""
     with ThreadPoolExecutor(max_workers=width) as pool:
         pending: deque[Future[Page[T]]] = deque()
@@ -58,8 +66,11 @@ def prefetched(
 
 
 async def aprefetched(
-    fetch: Callable[[int, int], Awaitable[Page[T]]], numbers: range, page_size: int, width: int
-) -> AsyncIterator[Page[T]]:
+    fetch: Callable[[int, int], Awaitable[Page[T]]],
+    numbers: Iterable[int],
+    page_size: int,
+    width: int,
+) -> AsyncGenerator[Page[T], None]:
     """Pages ``numbers``, up to ``width`` fetched at once as tasks, yielded in order."""
     pending: deque[asyncio.Future[Page[T]]] = deque()
     upcoming = iter(numbers)

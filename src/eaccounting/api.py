@@ -80,7 +80,7 @@ class BoundOperation:
             parsed = self.module.sync(client=self._get_client(), page=page, pagesize=size, **kwargs)
             return _page_of(parsed, page, size, self.module.__name__)
 
-        return SyncPager(fetch, page_size=page_size, prefetch=prefetch)
+        return SyncPager(fetch, page_size=page_size, prefetch=prefetch, path=self.module.__name__)
 
     def aiterate(
         self, *, page_size: int | None = None, prefetch: int = 0, **kwargs: Any
@@ -93,7 +93,7 @@ class BoundOperation:
             )
             return _page_of(parsed, page, size, self.module.__name__)
 
-        return AsyncPager(fetch, page_size=page_size, prefetch=prefetch)
+        return AsyncPager(fetch, page_size=page_size, prefetch=prefetch, path=self.module.__name__)
 
     def __repr__(self) -> str:
         return f"<operation {self.module.__name__}>"
