@@ -152,7 +152,9 @@ def slip_in(emu: Emulator, method: str, path: str, change: dict[str, Any]) -> li
     return done
 
 
-def test_a_change_to_other_fields_between_get_and_put_is_kept(emu: Emulator, flavour: str) -> None:
+def test_a_change_to_other_fields_between_get_and_put_is_kept(
+    emu: Emulator, flavour: str
+) -> None:
     (ident,) = add_customers(emu, 1)
     client = client_of(emu)
     done = slip_in(emu, "GET", f"/customers/{ident}", {"Telephone": "+46 8 555 01"})
@@ -234,3 +236,21 @@ def test_an_overwrite_right_after_the_put_is_caught_by_verify_only(
     overwrite_after_put()
     client.customers.update(ident, {"Note": "ours"})  # no verify: reports success
     assert emu.client().customers.get_raw(ident)["Note"] is None  # and the change is gone
+
+
+def test_company_settings_update_checks_the_same_way(emu: Emulator, flavour: str) -> None:
+    client = client_of(emu)
+    slip_in(emu, "GET", "/companysettings", {"Phone": "+46 8 1"})
+    client.company_settings.update(website="https://kept.example")
+    stored = emu.client().company_settings.get()
+    assert (stored.phone, stored.website) == ("+46 8 1", "https://kept.example")
+
+    slip_in(emu, "GET", "/companysettings", {"Phone": "+46 8 2"})
+    with pytest.raises(UpdateConflictError) as info:
+        client.company_settings.update(phone="+46 8 3")
+    assert (info.value.resource, info.value.id, info.value.fields) == (
+        "/companysettings",
+        None,
+        ("Phone",),
+    )
+    assert emu.client().company_settings.get().phone == "+46 8 2"
