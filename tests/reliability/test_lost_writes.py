@@ -152,9 +152,7 @@ def slip_in(emu: Emulator, method: str, path: str, change: dict[str, Any]) -> li
     return done
 
 
-def test_a_change_to_other_fields_between_get_and_put_is_kept(
-    emu: Emulator, flavour: str
-) -> None:
+def test_a_change_to_other_fields_between_get_and_put_is_kept(emu: Emulator, flavour: str) -> None:
     (ident,) = add_customers(emu, 1)
     client = client_of(emu)
     done = slip_in(emu, "GET", f"/customers/{ident}", {"Telephone": "+46 8 555 01"})
