@@ -252,3 +252,46 @@ def test_company_settings_update_checks_the_same_way(emu: Emulator, flavour: str
         ("Phone",),
     )
     assert emu.client().company_settings.get().phone == "+46 8 2"
+
+
+def test_the_per_object_locks_are_dropped_after_use(emu: Emulator) -> None:
+    from eaccounting._concurrency import _object_locks
+
+    (ident,) = add_customers(emu, 1)
+    run_threads(emu, ident, [{field: "x"} for field in FIELDS])
+    run_tasks(emu, ident, [{field: "y"} for field in FIELDS])
+    assert len(_object_locks) == 0
+
+
+def test_a_task_cancelled_while_waiting_for_the_lock_gives_it_back() -> None:
+    from eaccounting._concurrency import AsyncObjectLock, ObjectLock, _object_locks
+
+    async def wait_then_cancel() -> None:
+        async def take() -> None:
+            async with AsyncObjectLock("/customers/x"):
+                raise AssertionError("the lock was held by the test")
+
+        task = asyncio.ensure_future(take())
+        while _object_locks._locks["/customers/x"][1] < 2:  # until it waits for the lock
+            await asyncio.sleep(0)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    with ObjectLock("/customers/x"):
+        asyncio.run(wait_then_cancel())
+        assert len(_object_locks) == 1  # only the holder's
+    assert len(_object_locks) == 0
+
+
+def test_changes_are_compared_property_by_property_nested_ones_too() -> None:
+    from eaccounting._conflicts import changed_paths, clashes, written_paths
+
+    before = {"Name": "A", "Address": {"City": "Lund", "Zip": "22100"}, "ChangedUtc": "t1"}
+    after = {"name": "A", "Address": {"City": "Lund", "Zip": "22200"}, "ChangedUtc": "t2"}
+    changed = changed_paths(before, after)
+    assert changed == {("Address", "Zip"), ("ChangedUtc",)}
+    assert clashes(changed, written_paths({"address": {"city": "Malmö"}})) == ()
+    assert clashes(changed, written_paths({"address": {"zip": "1"}})) == ("Address.Zip",)
+    assert clashes(changed, written_paths({"Address": "replaced"})) == ("Address.Zip",)
+    assert changed_paths({"Note": None}, {}) == set()  # absent counts as null
