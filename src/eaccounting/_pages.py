@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
@@ -170,10 +171,14 @@ def _rows_of(page: Page[Any]) -> Any:
         data = raw if isinstance(raw, list) else getattr(raw, "data", None)
     if not isinstance(data, list) or not data:
         return None
-    ids = tuple(
-        _get(row, "Id") if isinstance(row, dict) else getattr(row, "id", None) for row in data
-    )
+    ids = tuple(_id_of(row) for row in data)
     return ids if None not in ids else data
+
+
+def _id_of(row: Any) -> Any:
+    """A row's id, or None (a generated model's unset id is a sentinel, not an id)."""
+    value = _get(row, "Id") if isinstance(row, dict) else getattr(row, "id", None)
+    return value if isinstance(value, (str, int, uuid.UUID)) else None
 
 
 class PageWalk:

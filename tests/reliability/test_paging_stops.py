@@ -174,3 +174,15 @@ def test_the_facade_names_the_resource_when_page_is_ignored(flavour: str, prefet
         with pytest.raises(PagingError) as info:
             asyncio.run(run())
     assert (info.value.page, info.value.path) == (2, "/customers")
+
+
+def test_generated_operations_detect_it_too() -> None:
+    emu = Emulator()
+    add_customers(emu, 30)
+    client = emu.client(transport=IgnoringPage(emu.transport()))
+    with pytest.raises(PagingError) as info:
+        list(client.api.customers.list_customers.iterate(page_size=10))
+    assert info.value.page == 2
+    assert info.value.path.endswith("list_customers")
+    honest = emu.client()
+    assert len(list(honest.api.customers.list_customers.iterate(page_size=10))) == 30
