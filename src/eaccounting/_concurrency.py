@@ -3,7 +3,8 @@
 Everything else of the async client (``eaccounting/_async``) is rewritten mechanically into
 the sync one (``scripts/unasync.py``). What differs in substance is here: fetching pages ahead
 (threads vs tasks), the single-flight lock around a token refresh (a thread lock vs a per-loop
-asyncio lock that never blocks the loop), and finishing a refresh the caller gave up on.
+asyncio lock that never blocks the loop), the per-object lock of ``update()``, and finishing
+a refresh the caller gave up on.
 Sleeping differs only by the function injected (``time.sleep`` / ``asyncio.sleep``).
 """
 
@@ -15,14 +16,24 @@ import threading
 import time
 import weakref
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterable,
+    Iterator,
+)
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from ._pages import Page
 
 __all__ = [
+    "AsyncObjectLock",
     "Coordinator",
+    "ObjectLock",
     "aprefetched",
     "arefresh_lock",
     "ashielded",
@@ -39,8 +50,8 @@ T = TypeVar("T")
 
 
 def prefetched(
-    fetch: Callable[[int, int], Page[T]], numbers: range, page_size: int, width: int
-) -> Iterator[Page[T]]:
+    fetch: Callable[[int, int], Page[T]], numbers: Iterable[int], page_size: int, width: int
+) -> Generator[Page[T], None, None]:
     """Pages ``numbers``, up to ``width`` fetched at once on threads, yielded in order."""
     with ThreadPoolExecutor(max_workers=width) as pool:
         pending: deque[Future[Page[T]]] = deque()
@@ -58,8 +69,11 @@ def prefetched(
 
 
 async def aprefetched(
-    fetch: Callable[[int, int], Awaitable[Page[T]]], numbers: range, page_size: int, width: int
-) -> AsyncIterator[Page[T]]:
+    fetch: Callable[[int, int], Awaitable[Page[T]]],
+    numbers: Iterable[int],
+    page_size: int,
+    width: int,
+) -> AsyncGenerator[Page[T], None]:
     """Pages ``numbers``, up to ``width`` fetched at once as tasks, yielded in order."""
     pending: deque[asyncio.Future[Page[T]]] = deque()
     upcoming = iter(numbers)
@@ -73,6 +87,72 @@ async def aprefetched(
     finally:
         for task in pending:
             task.cancel()
+
+
+# -- one writer per object ------------------------------------------------------------------
+
+
+class _KeyedLocks:
+    """A lock per key for this process, dropped when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, tuple[threading.Lock, int]] = {}
+
+    def take(self, key: str) -> threading.Lock:
+        with self._guard:
+            lock, users = self._locks.get(key) or (threading.Lock(), 0)
+            self._locks[key] = (lock, users + 1)
+            return lock
+
+    def give_back(self, key: str) -> None:
+        with self._guard:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+    def __len__(self) -> int:
+        with self._guard:
+            return len(self._locks)
+
+
+_object_locks = _KeyedLocks()
+
+
+class ObjectLock:
+    """Held by ``update()`` from its re-read of ``key`` (an object's path) to its PUT: two
+    updates of one object in this process, from any thread or client, never interleave
+    there. (Across processes nothing can: Visma has no If-Match.)"""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __enter__(self) -> None:
+        self._lock = _object_locks.take(self.key)
+        self._lock.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+        _object_locks.give_back(self.key)
+
+
+class AsyncObjectLock(ObjectLock):
+    """:class:`ObjectLock` for tasks: polls the thread lock so the event loop never blocks
+    (the same object may be updated from a thread and from a loop at once)."""
+
+    async def __aenter__(self) -> None:
+        self._lock = _object_locks.take(self.key)
+        try:
+            while not self._lock.acquire(blocking=False):
+                await asyncio.sleep(0.002)
+        except BaseException:  # cancelled while waiting
+            _object_locks.give_back(self.key)
+            raise
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.__exit__(*exc)
 
 
 # -- single-flight token refresh -------------------------------------------------------------

@@ -1,25 +1,28 @@
 """Pages of Visma's ``{"Meta": {...}, "Data": [...]}`` envelope: the model and its parsing.
 
-``$page`` is 1-based and ``$pagesize`` defaults to 50. Iteration stops after
-``Meta.TotalNumberOfPages`` (and after the first page when that is 0, which an empty result
-returns).
+``$page`` is 1-based and ``$pagesize`` defaults to 50. Iteration (:class:`PageWalk`) stops
+at the first empty page and never asks past the last page the server reported
+(``Meta.TotalNumberOfPages``, as of the latest page); a page repeating the rows of the one
+before it (a server ignoring ``$page``) raises :class:`~eaccounting.errors.PagingError`.
 """
 
 from __future__ import annotations
 
 import gc
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
 import attrs
 
-from .errors import ValidationError
+from .errors import PagingError, ValidationError
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
     "MAX_PAGE_SIZE",
     "Page",
+    "PageWalk",
     "parse_page",
     "served_size",
     "validate_page",
@@ -154,3 +157,76 @@ def parse_page(
         server_time_utc=_get(meta, "ServerTimeUtc"),
         raw=body,
     )
+
+
+def _rows_of(page: Page[Any]) -> Any:
+    """What identifies ``page``'s rows: their ids when every row has one, else the rows.
+
+    ``raw`` is the JSON envelope (or a bare list), or a generated model with ``.data``.
+    """
+    raw = page.raw
+    if isinstance(raw, dict):
+        data = _get(raw, "Data")
+    else:
+        data = raw if isinstance(raw, list) else getattr(raw, "data", None)
+    if not isinstance(data, list) or not data:
+        return None
+    ids = tuple(_id_of(row) for row in data)
+    return ids if None not in ids else data
+
+
+def _id_of(row: Any) -> Any:
+    """A row's id, or None (a generated model's unset id is a sentinel, not an id)."""
+    value = _get(row, "Id") if isinstance(row, dict) else getattr(row, "id", None)
+    return value if isinstance(value, (str, int, uuid.UUID)) else None
+
+
+class PageWalk:
+    """Which pages to ask for after the first, and whether a page ends the walk.
+
+    One walk per iteration, shared by the sync and the async pager. ``numbers()`` is lazy: it
+    is read again after every :meth:`accept`, so a prefetching pager stops submitting as soon
+    as a page ends the walk. The bound is the latest ``Meta.TotalNumberOfPages``, so a first
+    page claiming a million pages costs nothing once a later page says otherwise; and the first
+    empty page ends the walk whatever ``Meta`` claims.
+    """
+
+    def __init__(self, first: Page[Any], start: int, path: str) -> None:
+        self.path = path or "the list"
+        self.last = first.total_pages
+        self._ended = not first.items
+        self._upcoming = start + 1  # the next number numbers() hands out
+        self._accepted = start  # the number of the last page accepted
+        self._previous = _rows_of(first)
+
+    def numbers(self) -> Iterator[int]:
+        """Page numbers to fetch, in order, while the walk goes on."""
+        while not self.finished and self._upcoming <= self.last:
+            number = self._upcoming
+            self._upcoming += 1
+            yield number
+
+    def accept(self, page: Page[Any]) -> None:
+        """Take the next page in order: update the bound, end the walk at an empty page, and
+        refuse a page that repeats the rows of the page before it."""
+        self._accepted += 1
+        rows = _rows_of(page)
+        if rows is not None and rows == self._previous:
+            raise PagingError(
+                f"page {self._accepted} of {self.path} returned the same {len(page.items)} "
+                f"rows as page {self._accepted - 1}: the server seems to ignore $page; "
+                "stopped instead of fetching the same page forever",
+                path=self.path,
+                page=self._accepted,
+            )
+        self._previous = rows
+        if page.items:
+            self.last = page.total_pages
+        else:
+            self._ended = True
+
+    @property
+    def finished(self) -> bool:
+        """An empty page came, or the last page the server reports was accepted (a pager then
+        stops, dropping pages it prefetched beyond)."""
+        return self._ended or self._accepted >= self.last

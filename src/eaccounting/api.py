@@ -127,7 +127,7 @@ class SyncPagedOperation(SyncOperation, Generic[T]):
             parsed = module.sync(client=self._client(), page=page, pagesize=size, **params)
             return _page_of(parsed, page, size, module.__name__)
 
-        return SyncPager(fetch, page_size=page_size, prefetch=prefetch)
+        return SyncPager(fetch, page_size=page_size, prefetch=prefetch, path=module.__name__)
 
 
 class AsyncPagedOperation(AsyncOperation, Generic[T]):
@@ -140,7 +140,7 @@ class AsyncPagedOperation(AsyncOperation, Generic[T]):
             parsed = await module.asyncio(client=self._client(), page=page, pagesize=size, **params)
             return _page_of(parsed, page, size, module.__name__)
 
-        return AsyncPager(fetch, page_size=page_size, prefetch=prefetch)
+        return AsyncPager(fetch, page_size=page_size, prefetch=prefetch, path=module.__name__)
 
 
 def _page_of(parsed: Any, page: int, size: int, operation: str) -> Page[Any]:

@@ -26,11 +26,13 @@ __all__ = [
     "EAccountingError",
     "FieldError",
     "NotFoundError",
+    "PagingError",
     "PermissionDeniedError",
     "RateLimitError",
     "ReconsentRequiredError",
     "ServerError",
     "UnexpectedRedirectError",
+    "UpdateConflictError",
     "ValidationError",
     "error_from_response",
     "parse_try_again_seconds",
@@ -163,6 +165,42 @@ class UnexpectedRedirectError(APIError):
     def __init__(self, message: str, *, location: str | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.location = location
+
+
+class UpdateConflictError(ConflictError):
+    """``update()`` found the object changed by someone else in the fields it was to write.
+
+    Raised by the client, not the server (nothing was written; ``status`` is 409 by analogy).
+    ``resource`` is the collection path, ``id`` the object's id (None for a singleton such as
+    the company settings), ``fields`` the property names both sides changed, and ``current``
+    the object as the server holds it now, to decide again from.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        resource: str,
+        id: str | None,
+        fields: tuple[str, ...],
+        url: str,
+        current: Any = None,
+    ) -> None:
+        super().__init__(message, status=409, method="PUT", url=url)
+        self.resource = resource
+        self.id = id
+        self.fields = fields
+        self.current = current
+
+
+class PagingError(EAccountingError):
+    """The server's paging cannot be followed: page ``page`` of ``path`` repeated the rows of
+    the page before (a server that ignores ``$page``), so iterating would never end."""
+
+    def __init__(self, message: str, *, path: str, page: int) -> None:
+        super().__init__(message)
+        self.path = path
+        self.page = page
 
 
 _BY_STATUS: dict[int, type[APIError]] = {

@@ -195,6 +195,7 @@ ACTIONS: list[tuple[str, Call, list[tuple[str, str, dict[str, str], Any]], Call]
         lambda c: c.company_settings.update({"Name": "New AB"}),
         [
             ("GET", "/v2/companysettings", {}, None),
+            ("GET", "/v2/companysettings", {}, None),  # the re-read before the PUT
             ("PUT", "/v2/companysettings", {}, {"Id": ID, "Name": "New AB"}),
         ],
         lambda r: r is not None,

@@ -176,7 +176,7 @@ def test_put_after_commit_drop_is_retried_safely(
     body = invoice_body(client)
     customer_id = body["CustomerId"]
     seen = count_requests(emu)
-    script(emu.core.faults, [None, "commit_drop"])  # update = GET, then PUT
+    script(emu.core.faults, [None, None, "commit_drop"])  # update = GET, GET again, then PUT
     updated = client.customers.update(customer_id, {"Telephone": "+46 8 555 01"})
     assert updated.telephone == "+46 8 555 01"
     assert seen[("PUT", f"/v2/customers/{customer_id}")] == 2  # idempotent: retried

@@ -234,6 +234,7 @@ class AsyncClient(BaseClient, AsyncResources):
             start_page=start_page,
             prefetch=prefetch,
             max_page_size=self._config.max_page_size,
+            path=path,
         )
 
     # -- generated operations ----------------------------------------------------------------

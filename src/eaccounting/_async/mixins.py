@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 import httpx
 
 from .._bodies import (
+    _normalise,
     check_guid,
     list_params,
     merge_changes,
@@ -20,8 +21,11 @@ from .._bodies import (
     prepare_body,
     to_json_object,
 )
+from .._concurrency import AsyncObjectLock
 from .._config import json_body
+from .._conflicts import FieldPath, changed_paths, clashes, dotted, value_at, written_paths
 from .._pages import Page, validate_page
+from ..errors import UpdateConflictError
 from ..odata import Filter, OrderBy
 from .paging import AsyncPager
 
@@ -36,6 +40,15 @@ __all__ = [
 ]
 
 M = TypeVar("M")
+
+_CHANGED = (
+    "changed by someone else since it was read; nothing was written (error.current holds "
+    "the object as it is now: decide again from it)"
+)
+_OVERWRITTEN = (
+    "written, then overwritten by someone else before the check read it back (error.current "
+    "holds the object as it is now)"
+)
 T = TypeVar("T")
 
 OrderArg = OrderBy | str | list[OrderBy | str] | tuple[OrderBy | str, ...] | None
@@ -101,9 +114,60 @@ class AsyncResource(Generic[M]):
     def _update_body(
         self, current: dict[str, Any], changes: Any, fields: Mapping[str, Any]
     ) -> dict[str, Any]:
-        delta: dict[str, Any] = {} if changes is None else to_json_object(changes, "changes")
-        delta.update(to_json_object(dict(fields), "fields") if fields else {})
-        return prepare_body(merge_changes(current, delta), self._schema())
+        return prepare_body(merge_changes(current, _delta(changes, fields)), self._schema())
+
+    async def _checked_update(
+        self,
+        path: str,
+        changes: Any,
+        fields: Mapping[str, Any],
+        *,
+        id: str | None,
+        params: Mapping[str, Any] | None = None,
+        verify: bool = False,
+    ) -> M:
+        """GET, merge, re-GET under the object's lock, compare, PUT (see ``update``)."""
+        delta = _delta(changes, fields)
+        base = await self._call("GET", path) or {}
+        payload = prepare_body(merge_changes(base, delta), self._schema())
+        sent = {_normalise(key) for key in payload}
+        mine = {p for p in written_paths(delta) if _sent(p, sent)}
+        async with AsyncObjectLock(path):
+            fresh = await self._call("GET", path) or {}
+            changed = changed_paths(base, fresh)
+            if changed:
+                merged = merge_changes(fresh, delta)
+                # Theirs and ours clash where ours would replace the value they wrote.
+                replaced = {p for p in changed if value_at(merged, p) != value_at(fresh, p)}
+                clash = clashes(replaced, mine)
+                if clash:
+                    raise self._conflict(path, id, clash, fresh, _CHANGED)
+                # Only other properties changed: keep them, apply ours on the fresh copy.
+                payload = prepare_body(merged, self._schema())
+            written = await self._call("PUT", path, json=payload, params=params)
+            if verify:
+                await self._verify(path, id, mine, written or payload)
+        return self._parse(written)
+
+    async def _verify(self, path: str, id: str | None, mine: set[FieldPath], written: Any) -> None:
+        """Read back after the PUT: each property this update wrote still holds its value."""
+        now = await self._call("GET", path) or {}
+        lost = tuple(sorted(dotted(p) for p in mine if value_at(now, p) != value_at(written, p)))
+        if lost:
+            raise self._conflict(path, id, lost, now, _OVERWRITTEN)
+
+    def _conflict(
+        self, path: str, id: str | None, fields: tuple[str, ...], current: Any, why: str
+    ) -> UpdateConflictError:
+        shown = self.path if id is None else f"{self.path} {id}"
+        return UpdateConflictError(
+            f"update of {shown}: {', '.join(fields)} {why}",
+            resource=self.path,
+            id=id,
+            fields=fields,
+            url=path,
+            current=current,
+        )
 
     async def _call(self, method: str, path: str, **options: Any) -> Any:
         """Send through the client and decode the JSON body (None when empty)."""
@@ -180,21 +244,51 @@ class AsyncUpdate(AsyncResource[M]):
         changes: Any = None,
         *,
         params: Mapping[str, Any] | None = None,
+        verify: bool = False,
         **fields: Any,
     ) -> M:
-        """Safe update: GET, merge ``changes``/``fields``, drop read-only fields, PUT.
+        """Safe update: GET, merge ``changes``/``fields``, re-GET, compare, PUT.
 
         ``changes`` is a generated model (only the attributes you set are sent) or a mapping
         of API property names; ``fields`` take property names in snake_case or PascalCase.
         Everything else keeps its current value despite the API's full-replace PUT.
+
+        Visma has no ``If-Match``, so a concurrent change is detected by reading the object
+        again just before the PUT and comparing it with the first read (the whole object,
+        ``ChangedUtc``/``ModifiedUtc`` included). If someone else changed a property this
+        update writes, nothing is written and :class:`~eaccounting.UpdateConflictError` (a
+        ``ConflictError``) names the resource, the id and those properties; if they changed
+        only other properties, the changes are applied on the fresh copy, keeping theirs.
+        In this process, updates of one object hold a lock from the re-read to the PUT, so
+        they never lose each other's changes. Between processes one window remains: a write
+        landing between the re-read and the PUT (one round trip) is overwritten unseen.
+        ``verify=True`` reads the object back after the PUT and raises the same error if a
+        property written was overwritten meanwhile (one more request; it cannot see a write
+        that lands after that read). Costs: 3 requests (GET, GET, PUT), 4 with ``verify``.
         """
-        path = self._item_path(id)
-        current = await self._call("GET", path)
-        payload = self._update_body(current or {}, changes, fields)
-        return self._parse(await self._call("PUT", path, json=payload, params=params))
+        return await self._checked_update(
+            self._item_path(id),
+            changes,
+            fields,
+            id=check_guid(id, self.id_name),
+            params=params,
+            verify=verify,
+        )
 
 
 class AsyncDelete(AsyncResource[M]):
     async def delete(self, id: Any) -> None:
         """Delete by id."""
         await self._client.request("DELETE", self._item_path(id))
+
+
+def _delta(changes: Any, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The caller's changes as one JSON object (``fields`` win over ``changes``)."""
+    delta: dict[str, Any] = {} if changes is None else to_json_object(changes, "changes")
+    delta.update(to_json_object(dict(fields), "fields") if fields else {})
+    return delta
+
+
+def _sent(path: FieldPath, sent: set[str]) -> bool:
+    """``path`` goes out in the PUT (read-only properties are dropped before sending)."""
+    return _normalise(path[0]) in sent

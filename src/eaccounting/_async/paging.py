@@ -6,7 +6,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Generic, TypeVar
 
 from .._concurrency import aprefetched
-from .._pages import MAX_PAGE_SIZE, Page, served_size, validate_page, validate_page_size
+from .._pages import (
+    MAX_PAGE_SIZE,
+    Page,
+    PageWalk,
+    served_size,
+    validate_page,
+    validate_page_size,
+)
 from ..errors import ValidationError
 
 __all__ = ["AsyncPager"]
@@ -25,8 +32,10 @@ class AsyncPager(Generic[T]):
         start_page: int = 1,
         prefetch: int = 0,
         max_page_size: int = MAX_PAGE_SIZE,
+        path: str = "",
     ) -> None:
         self._fetch = fetch
+        self.path = path  # named in a PagingError
         # None: the largest page the client allows (one request per 1,000 rows, not per 50).
         self.page_size = validate_page_size(
             max_page_size if page_size is None else page_size, maximum=max_page_size
@@ -40,23 +49,29 @@ class AsyncPager(Generic[T]):
         return await self._fetch(self.start_page, self.page_size)
 
     async def pages(self) -> AsyncIterator[Page[T]]:
+        """Pages in order: up to the first empty one, never past the last page the server
+        reports; a page repeating the one before raises PagingError."""
         first = await self.first_page()
         yield first
         size = served_size(first, self.page_size)
-        last = first.total_pages
-        next_page = self.start_page + 1
-        if next_page > last:
-            return
+        walk = PageWalk(first, self.start_page, self.path)
         if self.prefetch <= 1:
-            for number in range(next_page, last + 1):
+            for number in walk.numbers():
                 page = await self._fetch(number, size)
+                walk.accept(page)
                 yield page
-                if not page.items:
-                    return
             return
-        numbers = range(next_page, last + 1)
-        async for page in aprefetched(self._fetch, numbers, size, self.prefetch):
-            yield page
+        # numbers() is read lazily, so nothing past an empty page (or past the last page a
+        # later Meta reports) is submitted; what is already in flight is cancelled on close.
+        ahead = aprefetched(self._fetch, walk.numbers(), size, self.prefetch)
+        try:
+            async for page in ahead:
+                walk.accept(page)
+                yield page
+                if walk.finished:
+                    return
+        finally:
+            await ahead.aclose()
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.pages():

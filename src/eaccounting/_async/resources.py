@@ -327,11 +327,9 @@ class AsyncAccounts(AsyncList["AccountApi"], AsyncCreate["AccountApi"]):
     async def update(
         self, fiscal_year_id: Any, account_number: int | str, changes: Any = None, **fields: Any
     ) -> AccountApi:
-        """Safe update of one account (read-modify-write)."""
+        """Safe update of one account, checked like every ``update()``."""
         path = self._account_path(fiscal_year_id, account_number)
-        current = await self._call("GET", path)
-        payload = self._update_body(current or {}, changes, fields)
-        return self._parse(await self._call("PUT", path, json=payload))
+        return await self._checked_update(path, changes, fields, id=path.split("/", 2)[2])
 
     def iterate_fiscal_year(
         self, fiscal_year_id: Any, *, page_size: int | None = None, prefetch: int = 0
@@ -629,11 +627,12 @@ class AsyncCompanySettings(AsyncResource["CompanySettingsApi"]):
     async def get(self) -> CompanySettingsApi:
         return self._parse(await self._call("GET", self.path))
 
-    async def update(self, changes: Any = None, **fields: Any) -> CompanySettingsApi:
-        """Safe update (read-modify-write) of the company settings."""
-        current = await self._call("GET", self.path)
-        payload = self._update_body(current or {}, changes, fields)
-        return self._parse(await self._call("PUT", self.path, json=payload))
+    async def update(
+        self, changes: Any = None, *, verify: bool = False, **fields: Any
+    ) -> CompanySettingsApi:
+        """Safe update of the company settings, checked like every ``update()``: a concurrent
+        change to a property written raises :class:`~eaccounting.UpdateConflictError`."""
+        return await self._checked_update(self.path, changes, fields, id=None, verify=verify)
 
 
 class AsyncResources:

@@ -233,6 +233,7 @@ class Client(BaseClient, SyncResources):
             start_page=start_page,
             prefetch=prefetch,
             max_page_size=self._config.max_page_size,
+            path=path,
         )
 
     # -- generated operations ----------------------------------------------------------------

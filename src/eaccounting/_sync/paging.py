@@ -8,7 +8,14 @@ from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
 from .._concurrency import prefetched
-from .._pages import MAX_PAGE_SIZE, Page, served_size, validate_page, validate_page_size
+from .._pages import (
+    MAX_PAGE_SIZE,
+    Page,
+    PageWalk,
+    served_size,
+    validate_page,
+    validate_page_size,
+)
 from ..errors import ValidationError
 
 __all__ = ["SyncPager"]
@@ -27,8 +34,10 @@ class SyncPager(Generic[T]):
         start_page: int = 1,
         prefetch: int = 0,
         max_page_size: int = MAX_PAGE_SIZE,
+        path: str = "",
     ) -> None:
         self._fetch = fetch
+        self.path = path  # named in a PagingError
         # None: the largest page the client allows (one request per 1,000 rows, not per 50).
         self.page_size = validate_page_size(
             max_page_size if page_size is None else page_size, maximum=max_page_size
@@ -42,23 +51,29 @@ class SyncPager(Generic[T]):
         return self._fetch(self.start_page, self.page_size)
 
     def pages(self) -> Iterator[Page[T]]:
+        """Pages in order: up to the first empty one, never past the last page the server
+        reports; a page repeating the one before raises PagingError."""
         first = self.first_page()
         yield first
         size = served_size(first, self.page_size)
-        last = first.total_pages
-        next_page = self.start_page + 1
-        if next_page > last:
-            return
+        walk = PageWalk(first, self.start_page, self.path)
         if self.prefetch <= 1:
-            for number in range(next_page, last + 1):
+            for number in walk.numbers():
                 page = self._fetch(number, size)
+                walk.accept(page)
                 yield page
-                if not page.items:
-                    return
             return
-        numbers = range(next_page, last + 1)
-        for page in prefetched(self._fetch, numbers, size, self.prefetch):
-            yield page
+        # numbers() is read lazily, so nothing past an empty page (or past the last page a
+        # later Meta reports) is submitted; what is already in flight is cancelled on close.
+        ahead = prefetched(self._fetch, walk.numbers(), size, self.prefetch)
+        try:
+            for page in ahead:
+                walk.accept(page)
+                yield page
+                if walk.finished:
+                    return
+        finally:
+            ahead.close()
 
     def __iter__(self) -> Iterator[T]:
         for page in self.pages():

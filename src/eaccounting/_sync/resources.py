@@ -327,11 +327,9 @@ class Accounts(SyncList["AccountApi"], SyncCreate["AccountApi"]):
     def update(
         self, fiscal_year_id: Any, account_number: int | str, changes: Any = None, **fields: Any
     ) -> AccountApi:
-        """Safe update of one account (read-modify-write)."""
+        """Safe update of one account, checked like every ``update()``."""
         path = self._account_path(fiscal_year_id, account_number)
-        current = self._call("GET", path)
-        payload = self._update_body(current or {}, changes, fields)
-        return self._parse(self._call("PUT", path, json=payload))
+        return self._checked_update(path, changes, fields, id=path.split("/", 2)[2])
 
     def iterate_fiscal_year(
         self, fiscal_year_id: Any, *, page_size: int | None = None, prefetch: int = 0
@@ -625,11 +623,12 @@ class CompanySettings(SyncResource["CompanySettingsApi"]):
     def get(self) -> CompanySettingsApi:
         return self._parse(self._call("GET", self.path))
 
-    def update(self, changes: Any = None, **fields: Any) -> CompanySettingsApi:
-        """Safe update (read-modify-write) of the company settings."""
-        current = self._call("GET", self.path)
-        payload = self._update_body(current or {}, changes, fields)
-        return self._parse(self._call("PUT", self.path, json=payload))
+    def update(
+        self, changes: Any = None, *, verify: bool = False, **fields: Any
+    ) -> CompanySettingsApi:
+        """Safe update of the company settings, checked like every ``update()``: a concurrent
+        change to a property written raises :class:`~eaccounting.UpdateConflictError`."""
+        return self._checked_update(self.path, changes, fields, id=None, verify=verify)
 
 
 class SyncResources:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import inspect
 import json
 import re
 import threading
@@ -300,6 +301,10 @@ class ASGIApp:
             headers,
             b"".join(chunks),
         )
+        hook = self.core.faults.on_served
+        hooked = None if hook is None else hook(scope["method"], scope["path"])
+        if inspect.isawaitable(hooked):
+            await hooked
         if reply.delay:
             await asyncio.sleep(reply.delay)
         out = [(k.encode(), v.encode()) for k, v in render_headers(reply)]

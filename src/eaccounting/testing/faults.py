@@ -4,6 +4,10 @@ A ``drop`` loses the request before the server acts on it; a ``commit_drop`` app
 then drops the connection before the response, the ambiguous failure a client cannot tell
 apart from a ``drop`` (a POST must not be blindly retried after either).
 
+``on_served`` is not drawn: it runs a callback after every request the emulator answered,
+before the client sees the response, so a test can widen a race on purpose (hold writers at
+a barrier between their GET and their PUT, or slip another writer's change in there).
+
 All draws come from one seeded generator, one draw per request in arrival order, so a given
 configuration and request sequence always produces the same faults.
 """
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -28,6 +33,9 @@ class Faults:
     truncate_rate: float = 0.0  # probability the body is cut in half
     commit_drop_rate: float = 0.0  # probability the request is applied, then the connection drops
     token_lifetime: int | None = None  # access-token lifetime in seconds instead of 3600
+    # Called with (method, path) once a request is answered, outside the emulator's lock;
+    # the async transports await what it returns if that is awaitable.
+    on_served: Callable[[str, str], object] | None = None
 
     def __post_init__(self) -> None:
         self.reset()
@@ -41,7 +49,7 @@ class Faults:
         #: How many of each fault were injected since the last reset (for reports).
         self.injected: Counter[str] = Counter()
 
-    def configure(self, **settings: float | int | None) -> None:
+    def configure(self, **settings: object) -> None:
         """Change settings (same names as the fields) and restart the sequence."""
         for name, value in settings.items():
             if name not in self.__dataclass_fields__:

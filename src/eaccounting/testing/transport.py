@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Awaitable, Callable
 
 import httpx
@@ -10,11 +11,14 @@ import httpx
 from .app import EmulatorCore, Reply, render_headers
 
 
-def _call(core: EmulatorCore, request: httpx.Request) -> Reply:
+def _call(core: EmulatorCore, request: httpx.Request) -> tuple[Reply, object]:
+    """The reply, and what the ``on_served`` fault hook returned (None without one)."""
     headers = {k.lower(): v for k, v in request.headers.items()}
-    return core.handle(
+    reply = core.handle(
         request.method, request.url.path, request.url.query.decode("ascii"), headers, request.read()
     )
+    hook = core.faults.on_served
+    return reply, (None if hook is None else hook(request.method, request.url.path))
 
 
 def _response(reply: Reply, request: httpx.Request) -> httpx.Response:
@@ -42,7 +46,9 @@ class EmulatorTransport(httpx.BaseTransport):
         self.sleep = sleep
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        reply = _call(self.core, request)
+        reply, hooked = _call(self.core, request)
+        if inspect.isawaitable(hooked):
+            raise TypeError("Faults.on_served returned an awaitable to the sync transport")
         if reply.delay:
             self.sleep(reply.delay)
         return _response(reply, request)
@@ -59,7 +65,9 @@ class AsyncEmulatorTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         await request.aread()
-        reply = _call(self.core, request)
+        reply, hooked = _call(self.core, request)
+        if inspect.isawaitable(hooked):
+            await hooked
         if reply.delay:
             await self.sleep(reply.delay)
         return _response(reply, request)
