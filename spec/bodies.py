@@ -28,8 +28,6 @@ property names (PascalCase, as sent); read-only properties are absent; ids and d
 strings (``"2026-01-31"``); amounts are ``Decimal`` or ``float``.
 """
 
-from __future__ import annotations
-
 from decimal import Decimal
 from typing import Any, Literal, NotRequired, TypedDict
 
@@ -136,25 +134,29 @@ def _base_type(kind: str | None, prop: Mapping[str, Any], schemas: Mapping[str, 
 
 
 def _docstring(text: str, indent: str) -> list[str]:
-    cleaned = " ".join(text.replace("\\", "\\\\").replace('"""', "'''").split())
+    # Backslashes and quotes escaped: a description may end in a quote (…"hi") or hold "\d".
+    cleaned = " ".join(text.replace("\\", "\\\\").replace('"', '\\"').split())
     if not cleaned:
         return []
     return [f'{indent}"""{cleaned}"""']
 
 
-def _class(name: str, schema: Mapping[str, Any], schemas: Mapping[str, Any]) -> list[str]:
+def _class(
+    name: str, schema: Mapping[str, Any], schemas: Mapping[str, Any], defined: set[str]
+) -> list[str]:
     required = set(schema.get("required") or ())
-    fields = list(_writable(schema))
     lines = [f"class {body_name(name)}(TypedDict):"]
     lines += _docstring(
         f"A write of {name}: the request body of create/update. "
         + (schema.get("description") or ""),
         "    ",
     )
-    for prop_name, prop in fields:
+    for prop_name, prop in _writable(schema):
         if not prop_name.isidentifier() or keyword.iskeyword(prop_name):
             raise ValueError(f"{name}.{prop_name} is not a Python identifier")
         annotation = _python_type(prop, schemas)
+        if any(body_name(ref) not in defined for ref in _object_refs(prop, schemas)):
+            annotation = f'"{annotation}"'  # a body defined further down (a cycle)
         if prop_name not in required:
             annotation = f"NotRequired[{annotation}]"
         lines.append(f"    {prop_name}: {annotation}")
@@ -162,13 +164,44 @@ def _class(name: str, schema: Mapping[str, Any], schemas: Mapping[str, Any]) -> 
     return lines
 
 
+def _object_refs(prop: Mapping[str, Any], schemas: Mapping[str, Any]) -> list[str]:
+    return [ref for ref in _refs_in(prop) if _is_object(schemas[ref])]
+
+
+def _in_dependency_order(names: list[str], schemas: Mapping[str, Any]) -> list[str]:
+    """``names`` with every body after the bodies it nests (alphabetical where free).
+
+    The module cannot use ``from __future__ import annotations``: TypedDict reads
+    ``NotRequired`` from evaluated annotations only, so a nested body must exist before the
+    class that uses it; only a cycle gets a quoted (forward) reference.
+    """
+    order: list[str] = []
+    state: dict[str, str] = {}
+
+    def visit(name: str) -> None:
+        if state.get(name):
+            return  # done, or on the current path (a cycle: quoted later)
+        state[name] = "visiting"
+        for _, prop in _writable(schemas[name]):
+            for ref in sorted(_object_refs(prop, schemas)):
+                visit(ref)
+        state[name] = "done"
+        order.append(name)
+
+    for name in names:
+        visit(name)
+    return order
+
+
 def render(spec: Mapping[str, Any]) -> str:
     """The source of ``eaccounting_api/bodies.py`` for ``spec``."""
     schemas = spec["components"]["schemas"]
     names = body_schemas(spec)
     parts = [HEADER.rstrip("\n"), ""]
-    for name in names:
-        parts += ["", "", *_class(name, schemas[name], schemas)]
+    defined: set[str] = set()
+    for name in _in_dependency_order(names, schemas):
+        defined.add(body_name(name))  # a class may name itself: quoted below all the same
+        parts += ["", "", *_class(name, schemas[name], schemas, defined - {body_name(name)})]
     exported = ", ".join(f'"{body_name(n)}"' for n in names)
     parts += ["", "", f"__all__ = [{exported}]", ""]
     return "\n".join(parts)
