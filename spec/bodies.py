@@ -18,7 +18,10 @@ import keyword
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from spec.render_overlays import OPTIONAL_ON_WRITE
+
 SUFFIX = "Body"
+
 REF_PREFIX = "#/components/schemas/"
 
 HEADER = '''"""Request bodies as TypedDicts: what ``create``/``update`` and ``body=`` take.
@@ -144,7 +147,9 @@ def _docstring(text: str, indent: str) -> list[str]:
 def _class(
     name: str, schema: Mapping[str, Any], schemas: Mapping[str, Any], defined: set[str]
 ) -> list[str]:
-    required = set(schema.get("required") or ())
+    # Required as the spec says, less what decisions.toml [optional_on_write] relaxes.
+    relaxed = {n for n, p in (schema.get("properties") or {}).items() if p.get(OPTIONAL_ON_WRITE)}
+    required = set(schema.get("required") or ()) - relaxed
     lines = [f"class {body_name(name)}(TypedDict):"]
     lines += _docstring(
         f"A write of {name}: the request body of create/update. "

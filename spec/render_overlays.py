@@ -298,7 +298,11 @@ def render_dates(spec: Mapping[str, Any], decisions: Decisions) -> dict[str, Any
     return overlay("Calendar dates", actions)
 
 
-def render_schemas(spec: Mapping[str, Any]) -> dict[str, Any]:
+#: Marks a required property a write may leave out (decisions.toml [optional_on_write]).
+OPTIONAL_ON_WRITE = "x-eaccounting-optional-on-write"
+
+
+def render_schemas(spec: Mapping[str, Any], decisions: Decisions | None = None) -> dict[str, Any]:
     actions: list[dict[str, Any]] = [
         {
             "target": "$.components.schemas.*.additionalProperties",
@@ -349,7 +353,27 @@ def render_schemas(spec: Mapping[str, Any]) -> dict[str, Any]:
             "update": {"type": "array", "items": {"$ref": "#/components/schemas/MessageApi"}},
         }
     )
+    actions += _optional_on_write(decisions)
     return overlay("Schema strictness, shared enums and wrong response shapes", actions)
+
+
+def _optional_on_write(decisions: Decisions | None) -> list[dict[str, Any]]:
+    """Mark required properties the API was seen accepting writes without.
+
+    Request and response share a schema: ``required`` stays (responses always carry these, so
+    the models type them without ``Unset``); the mark on the property lets the write bodies
+    (and the emulator) treat it as optional, as the real API does. A decision whose schema or
+    property is gone is reported unmatched like any other.
+    """
+    return [
+        {
+            "target": f"$.components.schemas.{schema}.properties.{name}",
+            "description": reason,
+            "update": {OPTIONAL_ON_WRITE: True},
+        }
+        for schema, properties in sorted((decisions.optional_on_write if decisions else {}).items())
+        for name, reason in properties.items()
+    ]
 
 
 ERROR_BODY = {"$ref": "#/components/schemas/CommonExtendedBadRequest"}
@@ -511,7 +535,7 @@ def render(
         "03-security.yaml": render_security(fixed, decisions),
         "04-paging.yaml": render_paging(fixed),
         "05-dates.yaml": render_dates(fixed, decisions),
-        "06-schemas.yaml": render_schemas(fixed),
+        "06-schemas.yaml": render_schemas(fixed, decisions),
         "07-responses.yaml": render_responses(fixed, decisions),
         "08-links.yaml": render_links(fixed, decisions),
     }

@@ -159,7 +159,8 @@ def test_every_body_has_exactly_the_writable_properties_with_the_spec_required(
         props = schema.get("properties", {})
         writable = {n for n, p in props.items() if not p.get("readOnly")}
         assert set(body.__annotations__) == writable, exported
-        required = set(schema.get("required", ())) & writable
+        relaxed = {n for n, p in props.items() if p.get("x-eaccounting-optional-on-write")}
+        required = set(schema.get("required", ())) & writable - relaxed
         assert body.__required_keys__ == required, exported
         checked += 1
     # Request bodies plus every row/object they nest (through writable properties only).
@@ -174,3 +175,29 @@ def test_nested_rows_are_their_own_bodies_without_read_only_fields() -> None:
     assert "ArticleId" in row
     assert hints["RotReducedInvoicingType"] == Literal[0, 1, 2]
     assert typing.get_type_hints(bodies_module.CustomerApiBody)["EmailAddress"] == str | None
+
+
+def test_what_the_api_accepts_without_is_optional_to_write_but_required_to_read(
+    effective_spec: dict[str, Any],
+) -> None:
+    # Evidence fact 16 (decisions.toml [optional_on_write]): POST /customerinvoices answers 201
+    # without EuThirdParty and RotReducedInvoicingType although the spec requires them.
+    from eaccounting_api.models import CustomerInvoiceApi
+
+    schema = effective_spec["components"]["schemas"]["CustomerInvoiceApi"]
+    assert {"EuThirdParty", "RotReducedInvoicingType"} <= set(schema["required"])
+    body = bodies_module.CustomerInvoiceApiBody
+    assert body.__required_keys__ == frozenset({"CustomerId", "Rows"})
+    assert {"EuThirdParty", "RotReducedInvoicingType"} <= body.__optional_keys__
+    annotations = CustomerInvoiceApi.__annotations__  # strings (postponed annotations)
+    assert annotations["eu_third_party"] == "bool"  # responses always carry it: no Unset
+
+
+def test_a_relaxed_property_in_the_tiny_spec_is_not_required() -> None:
+    spec = tiny_spec()
+    spec["components"]["schemas"]["ThingApi"]["properties"]["Name"][
+        "x-eaccounting-optional-on-write"
+    ] = True
+    namespace: dict[str, Any] = {}
+    exec(compile(bodies.render(spec), "bodies.py", "exec", dont_inherit=True), namespace)
+    assert namespace["ThingApiBody"].__required_keys__ == frozenset({"Rows"})
