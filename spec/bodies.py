@@ -148,8 +148,15 @@ def _class(
     name: str, schema: Mapping[str, Any], schemas: Mapping[str, Any], defined: set[str]
 ) -> list[str]:
     # Required as the spec says, less what decisions.toml [optional_on_write] relaxes.
-    relaxed = {n for n, p in (schema.get("properties") or {}).items() if p.get(OPTIONAL_ON_WRITE)}
-    required = set(schema.get("required") or ()) - relaxed
+    required = set(schema.get("required") or ())
+    relaxed = set(schema.get(OPTIONAL_ON_WRITE) or ())
+    if relaxed - required:
+        raise ValueError(
+            f"overlays/decisions.toml [optional_on_write.{name}]: "
+            f"{', '.join(sorted(relaxed - required))} is not a required property of {name} "
+            "in this spec; remove the line"
+        )
+    required -= relaxed
     lines = [f"class {body_name(name)}(TypedDict):"]
     lines += _docstring(
         f"A write of {name}: the request body of create/update. "

@@ -298,7 +298,7 @@ def render_dates(spec: Mapping[str, Any], decisions: Decisions) -> dict[str, Any
     return overlay("Calendar dates", actions)
 
 
-#: Marks a required property a write may leave out (decisions.toml [optional_on_write]).
+#: Lists the required properties a write may leave out (decisions.toml [optional_on_write]).
 OPTIONAL_ON_WRITE = "x-eaccounting-optional-on-write"
 
 
@@ -358,21 +358,22 @@ def render_schemas(spec: Mapping[str, Any], decisions: Decisions | None = None) 
 
 
 def _optional_on_write(decisions: Decisions | None) -> list[dict[str, Any]]:
-    """Mark required properties the API was seen accepting writes without.
+    """Name, on each schema, the required properties the API was seen accepting writes without.
 
     Request and response share a schema: ``required`` stays (responses always carry these, so
-    the models type them without ``Unset``); the mark on the property lets the write bodies
-    (and the emulator) treat it as optional, as the real API does. A decision whose schema or
-    property is gone is reported unmatched like any other.
+    the models type them without ``Unset``); the list lets the write bodies (and the emulator)
+    treat them as optional, as the real API does. It sits on the schema, not on each property:
+    a keyword beside a property's ``$ref`` changes how Schemathesis generates the body (the
+    recorded cassettes would no longer match). A gone schema is reported unmatched; a gone
+    property stops ``spec/bodies.py``.
     """
     return [
         {
-            "target": f"$.components.schemas.{schema}.properties.{name}",
-            "description": reason,
-            "update": {OPTIONAL_ON_WRITE: True},
+            "target": f"$.components.schemas.{schema}",
+            "description": "; ".join(f"{name}: {reason}" for name, reason in properties.items()),
+            "update": {OPTIONAL_ON_WRITE: sorted(properties)},
         }
         for schema, properties in sorted((decisions.optional_on_write if decisions else {}).items())
-        for name, reason in properties.items()
     ]
 
 

@@ -159,7 +159,7 @@ def test_every_body_has_exactly_the_writable_properties_with_the_spec_required(
         props = schema.get("properties", {})
         writable = {n for n, p in props.items() if not p.get("readOnly")}
         assert set(body.__annotations__) == writable, exported
-        relaxed = {n for n, p in props.items() if p.get("x-eaccounting-optional-on-write")}
+        relaxed = set(schema.get("x-eaccounting-optional-on-write", ()))
         required = set(schema.get("required", ())) & writable - relaxed
         assert body.__required_keys__ == required, exported
         checked += 1
@@ -195,9 +195,18 @@ def test_what_the_api_accepts_without_is_optional_to_write_but_required_to_read(
 
 def test_a_relaxed_property_in_the_tiny_spec_is_not_required() -> None:
     spec = tiny_spec()
-    spec["components"]["schemas"]["ThingApi"]["properties"]["Name"][
-        "x-eaccounting-optional-on-write"
-    ] = True
+    spec["components"]["schemas"]["ThingApi"]["x-eaccounting-optional-on-write"] = ["Name"]
     namespace: dict[str, Any] = {}
     exec(compile(bodies.render(spec), "bodies.py", "exec", dont_inherit=True), namespace)
     assert namespace["ThingApiBody"].__required_keys__ == frozenset({"Rows"})
+
+
+def test_relaxing_a_property_the_spec_does_not_require_stops_the_build() -> None:
+    spec = tiny_spec()
+    spec["components"]["schemas"]["ThingApi"]["x-eaccounting-optional-on-write"] = ["Note"]
+    with pytest.raises(
+        ValueError,
+        match=r"^overlays/decisions\.toml \[optional_on_write\.ThingApi\]: Note is not a "
+        r"required property of ThingApi in this spec; remove the line$",
+    ):
+        bodies.render(spec)

@@ -118,20 +118,15 @@ def test_the_2024_camelcase_spec_reports_exactly_what_no_longer_applies(
     }
     reasons = [r.reason for r in rendering.report.unmatched]
     assert {r for r in reasons if "case-only" not in r} == added_in_2026
-    # ... and the label templates and invoice properties (optional_on_write), whose 2024
-    # spelling differs only in case.
+    # ... and the label templates, whose 2024 spelling differs only in case.
     case_only = [r for r in reasons if "case-only" in r]
     assert set(case_only) == {
         "$.paths has no ['/articlelabels/{articlelabelid}'] "
         "(but has '/articlelabels/{articleLabelId}': a case-only rename)",
         "$.paths has no ['/customerlabels/{customerlabelid}'] "
         "(but has '/customerlabels/{customerLabelId}': a case-only rename)",
-        "$.components.schemas.CustomerInvoiceApi.properties has no EuThirdParty "
-        "(but has 'euThirdParty': a case-only rename)",
-        "$.components.schemas.CustomerInvoiceApi.properties has no RotReducedInvoicingType "
-        "(but has 'rotReducedInvoicingType': a case-only rename)",
     }
-    assert len(reasons) == 12
+    assert len(reasons) == 10
     # The customer-label operations exist under the other spelling, which has no decision.
     assert rendering.undecided == [
         ("/customerlabels/{customerLabelId}", m) for m in ("get", "put", "delete")

@@ -21,8 +21,8 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 #: Where the real API is looser than its spec: properties the spec lists as required that the
 #: API was measured accepting a write without (evidence fact 16: POST /customerinvoices answers
-#: 201 without EuThirdParty and RotReducedInvoicingType). The effective spec marks each such
-#: property (overlays/decisions.toml [optional_on_write]); the emulator follows the evidence.
+#: 201 without EuThirdParty and RotReducedInvoicingType). The effective spec lists them on the
+#: schema (overlays/decisions.toml [optional_on_write]); the emulator follows the evidence.
 OPTIONAL_ON_WRITE = "x-eaccounting-optional-on-write"
 
 
@@ -35,8 +35,7 @@ class Schemas:
 
     def not_required(self, schema: Schema) -> frozenset[str]:
         """Required properties of ``schema`` that the real API does not insist on."""
-        props = self.resolve(schema).get("properties") or {}
-        return frozenset(name for name, prop in props.items() if prop.get(OPTIONAL_ON_WRITE))
+        return frozenset(self.resolve(schema).get(OPTIONAL_ON_WRITE) or ())
 
     def resolve(self, schema: Schema) -> Schema:
         while "$ref" in schema:
