@@ -14,6 +14,7 @@ result: fields the caller did not mention keep their values.
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import importlib
 import math
 import re
@@ -32,6 +33,7 @@ from .odata import select as _select
 
 __all__ = [
     "account_number",
+    "api_names",
     "bank_params",
     "check_date",
     "check_guid",
@@ -200,6 +202,60 @@ def merge_changes(current: dict[str, Any], changes: Mapping[str, Any]) -> dict[s
         else:
             merged[target] = value
     return merged
+
+
+@cache
+def _property_index(schema: str) -> dict[str, tuple[str, str | None]] | None:
+    """normalised key → (the API's property name, the schema it refers to); None if unknown."""
+    definition = _rules.load_spec().get("components", {}).get("schemas", {}).get(schema)
+    if not isinstance(definition, dict) or "properties" not in definition:
+        return None
+    index: dict[str, tuple[str, str | None]] = {}
+    for name, prop in definition["properties"].items():
+        target = prop.get("$ref") or (prop.get("items") or {}).get("$ref")
+        index[_normalise(name)] = (name, target.rsplit("/", 1)[-1] if target else None)
+    return index
+
+
+def api_names(body: Mapping[str, Any], schema: str, *, path: str = "") -> dict[str, Any]:
+    """``body`` with every key spelled as the API spells it, at every depth.
+
+    A key that matches a property of ``schema`` ignoring case and underscores
+    (``invoice_city``, ``invoiceCity``) becomes the API's name (``InvoiceCity``). A key that
+    matches none is refused, naming it and the closest property: the API ignores unknown keys,
+    so a typo (``Nmae``) would otherwise be sent and lost without a word.
+    """
+    index = _property_index(schema)
+    if index is None:
+        return dict(body)
+    out: dict[str, Any] = {}
+    for key, value in body.items():
+        found = index.get(_normalise(str(key)))
+        if found is None:
+            read_only = set(rules_for(schema).get("readOnly", ()))
+            names = [name for name, _ in index.values() if name not in read_only]
+            close = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise ValidationError(
+                f"{path}{key}={_shown(value)} is not a property of {schema}; {hint}the API "
+                f"expects its own names, e.g. {', '.join(repr(n) for n in names[:3])}",
+                field=f"{path}{key}",
+            )
+        name, target = found
+        if target is not None and isinstance(value, Mapping):
+            value = api_names(value, target, path=f"{path}{name}.")
+        elif target is not None and isinstance(value, list):
+            value = [
+                api_names(v, target, path=f"{path}{name}[{i}].") if isinstance(v, Mapping) else v
+                for i, v in enumerate(value)
+            ]
+        out[name] = value
+    return out
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _pascal(snake: str) -> str:

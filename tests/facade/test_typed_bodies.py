@@ -133,3 +133,67 @@ def test_import_eaccounting_loads_no_generated_model_or_body() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_misspelled_key_is_refused_before_any_request_naming_the_closest(flavour: str) -> None:
+    wire = Recorder()
+    client, _ = make_client(wire)
+    body = {k if k != "Name" else "Nmae": v for k, v in BODY.items()}
+    with pytest.raises(ValidationError) as caught:
+        client.customers.create(body)
+    assert str(caught.value) == (
+        "Nmae='Acme AB' is not a property of CustomerApi; did you mean 'Name'? the API expects "
+        "its own names, e.g. 'InvoiceCity', 'InvoicePostalCode', 'GLN'"
+    )
+    assert caught.value.field == "Nmae"
+    assert wire.sent == []
+
+
+def test_a_misspelled_row_key_is_named_with_its_place(flavour: str) -> None:
+    client, _ = make_client(Recorder())
+    invoice = {"CustomerId": CUSTOMER_ID, "Rows": [{"Text": "a"}, {"Quantty": 2}]}
+    with pytest.raises(ValidationError, match=r"^Rows\[1\]\.Quantty=2 is not a property of "):
+        client.customer_invoices.create(invoice)
+
+
+def test_snake_and_camel_case_keys_are_sent_as_the_api_spells_them(flavour: str) -> None:
+    wire = Recorder()
+    client, _ = make_client(wire)
+    client.customers.create(
+        {
+            "name": "Acme AB",
+            "invoice_city": "Stockholm",
+            "invoicePostalCode": "111 22",
+            "terms_of_payment_id": TERMS,
+            "is_private_person": False,
+            "IsActive": True,
+        }
+    )
+    ((_, _, sent),) = wire.sent
+    assert sent == {
+        "Name": "Acme AB",
+        "InvoiceCity": "Stockholm",
+        "InvoicePostalCode": "111 22",
+        "TermsOfPaymentId": TERMS,
+        "IsPrivatePerson": False,
+        "IsActive": True,
+    }
+
+
+def test_an_update_checks_the_callers_keys_only(flavour: str) -> None:
+    # The stored customer carries a property newer than the spec; it goes back untouched,
+    # while the caller's misspelling is refused.
+    stored = {**RESPONSE, "BrandNewApiField": 7}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        wire(request)
+        return httpx.Response(200, json=stored)
+
+    wire = Recorder()
+    client, _ = make_client(handler)
+    client.customers.update(CUSTOMER_ID, {"email_address": "a@example.com"})
+    (_, (method, _, sent)) = wire.sent
+    assert method == "PUT"
+    assert sent["EmailAddress"] == "a@example.com" and sent["BrandNewApiField"] == 7
+    with pytest.raises(ValidationError, match=r"^EmailAdress='b' is not a property of Customer"):
+        client.customers.update(CUSTOMER_ID, {"EmailAdress": "b"})

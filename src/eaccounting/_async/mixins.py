@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 import httpx
 
 from .._bodies import (
+    api_names,
     check_guid,
     list_params,
     merge_changes,
@@ -96,14 +97,18 @@ class AsyncResource(Generic[M]):
         return self.write_schema or self.model
 
     def _create_body(self, body: Any) -> dict[str, Any]:
-        return prepare_body(to_json_object(body, "body"), self._schema())
+        schema = self._schema()
+        return prepare_body(api_names(to_json_object(body, "body"), schema), schema)
 
     def _update_body(
         self, current: dict[str, Any], changes: Any, fields: Mapping[str, Any]
     ) -> dict[str, Any]:
         delta: dict[str, Any] = {} if changes is None else to_json_object(changes, "changes")
         delta.update(to_json_object(dict(fields), "fields") if fields else {})
-        return prepare_body(merge_changes(current, delta), self._schema())
+        # Only the caller's keys are checked: what the API returned (current) may hold
+        # properties newer than the spec, and goes back as it came.
+        schema = self._schema()
+        return prepare_body(merge_changes(current, api_names(delta, schema)), schema)
 
     async def _call(self, method: str, path: str, **options: Any) -> Any:
         """Send through the client and decode the JSON body (None when empty)."""
