@@ -33,7 +33,6 @@ from .odata import select as _select
 
 __all__ = [
     "account_number",
-    "api_names",
     "bank_params",
     "check_date",
     "check_guid",
@@ -44,6 +43,7 @@ __all__ = [
     "parse_model",
     "prepare_body",
     "rules_for",
+    "warn_unknown_keys",
 ]
 
 _GENERATED_MODELS = "eaccounting_api.models"
@@ -217,45 +217,44 @@ def _property_index(schema: str) -> dict[str, tuple[str, str | None]] | None:
     return index
 
 
-def api_names(body: Mapping[str, Any], schema: str, *, path: str = "") -> dict[str, Any]:
-    """``body`` with every key spelled as the API spells it, at every depth.
+def warn_unknown_keys(
+    body: Mapping[str, Any], schema: str, *, path: str = "", exact: bool = True
+) -> None:
+    """Log a warning for each key of the caller's ``body`` that ``schema`` does not have.
 
-    A key that matches a property of ``schema`` ignoring case and underscores
-    (``invoice_city``, ``invoiceCity``) becomes the API's name (``InvoiceCity``). A key that
-    matches none is refused, naming it and the closest property: the API ignores unknown keys,
-    so a typo (``Nmae``) would otherwise be sent and lost without a word.
+    The API ignores unknown keys, so a typo (``Nmae``) or a snake_case key (``invoice_city``)
+    would be lost without a word. It is still sent: the effective spec allows properties it
+    does not list (the API adds some before the spec does), and the client must not refuse
+    what the spec accepts. Typed code gets the error earlier, from its ``<Model>Body``.
+    Only key names are logged, never values. With ``exact=False`` (an update's changes, which
+    ``merge_changes`` matches ignoring case and underscores) a differently spelled name passes.
     """
     index = _property_index(schema)
     if index is None:
-        return dict(body)
-    out: dict[str, Any] = {}
+        return
     for key, value in body.items():
         found = index.get(_normalise(str(key)))
-        if found is None:
-            read_only = set(rules_for(schema).get("readOnly", ()))
-            names = [name for name, _ in index.values() if name not in read_only]
-            close = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            raise ValidationError(
-                f"{path}{key}={_shown(value)} is not a property of {schema}; {hint}the API "
-                f"expects its own names, e.g. {', '.join(repr(n) for n in names[:3])}",
-                field=f"{path}{key}",
+        if found is None or (exact and found[0] != key):
+            names = [name for name, _ in index.values()]
+            close = [found[0]] if found else difflib.get_close_matches(str(key), names, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            logger.warning(
+                "eaccounting: %s%s is not a property of %s, the API will ignore it%s",
+                path,
+                key,
+                schema,
+                hint,
             )
+            continue
         name, target = found
-        if target is not None and isinstance(value, Mapping):
-            value = api_names(value, target, path=f"{path}{name}.")
-        elif target is not None and isinstance(value, list):
-            value = [
-                api_names(v, target, path=f"{path}{name}[{i}].") if isinstance(v, Mapping) else v
-                for i, v in enumerate(value)
-            ]
-        out[name] = value
-    return out
-
-
-def _shown(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+        if target is None:
+            continue
+        if isinstance(value, Mapping):
+            warn_unknown_keys(value, target, path=f"{path}{name}.", exact=exact)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, Mapping):
+                    warn_unknown_keys(item, target, path=f"{path}{name}[{i}].")
 
 
 def _pascal(snake: str) -> str:

@@ -15,13 +15,13 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 import httpx
 
 from .._bodies import (
-    api_names,
     check_guid,
     list_params,
     merge_changes,
     parse_model,
     prepare_body,
     to_json_object,
+    warn_unknown_keys,
 )
 from .._config import json_body
 from .._pages import Page, validate_page
@@ -99,8 +99,9 @@ class SyncResource(Generic[M]):
         return self.write_schema or self.model
 
     def _create_body(self, body: Any) -> dict[str, Any]:
-        schema = self._schema()
-        return prepare_body(api_names(to_json_object(body, "body"), schema), schema)
+        data = to_json_object(body, "body")
+        warn_unknown_keys(data, self._schema())
+        return prepare_body(data, self._schema())
 
     def _update_body(
         self, current: dict[str, Any], changes: Any, fields: Mapping[str, Any]
@@ -109,8 +110,8 @@ class SyncResource(Generic[M]):
         delta.update(to_json_object(dict(fields), "fields") if fields else {})
         # Only the caller's keys are checked: what the API returned (current) may hold
         # properties newer than the spec, and goes back as it came.
-        schema = self._schema()
-        return prepare_body(merge_changes(current, api_names(delta, schema)), schema)
+        warn_unknown_keys(delta, self._schema(), exact=False)
+        return prepare_body(merge_changes(current, delta), self._schema())
 
     def _call(self, method: str, path: str, **options: Any) -> Any:
         """Send through the client and decode the JSON body (None when empty)."""
