@@ -210,3 +210,29 @@ def test_relaxing_a_property_the_spec_does_not_require_stops_the_build() -> None
         r"required property of ThingApi in this spec; remove the line$",
     ):
         bodies.render(spec)
+
+
+def test_every_operation_with_a_json_body_takes_its_typeddict(
+    effective_spec: dict[str, Any],
+) -> None:
+    import importlib
+    import inspect
+    import pkgutil
+
+    import eaccounting_api.api
+
+    with_body = 0
+    for info in pkgutil.walk_packages(eaccounting_api.api.__path__, "eaccounting_api.api."):
+        if info.ispkg:
+            continue
+        module = importlib.import_module(info.name)
+        parameter = inspect.signature(module.sync_detailed).parameters.get("body")
+        if parameter is None:
+            continue
+        with_body += 1
+        annotation = str(parameter.annotation)
+        assert "Body" in annotation and "Unset" in annotation, (info.name, annotation)
+    bodies_in_spec = sum(
+        "requestBody" in op for item in effective_spec["paths"].values() for op in item.values()
+    )
+    assert with_body == bodies_in_spec == 83
