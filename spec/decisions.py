@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,8 @@ class Decisions:
     pdf_operations: list[tuple[str, str]]
     date_parameters: dict[tuple[str, str], list[str]]
     flow_links: dict[str, dict[str, str]]
+    # schema → {property the spec requires but a write may leave out → the evidence}
+    optional_on_write: dict[str, dict[str, str]] = field(default_factory=dict)
     source: str = "overlays/decisions.toml"
 
     @classmethod
@@ -104,6 +106,7 @@ class Decisions:
                 for k, v in _table(data, "date_parameters")
             },
             flow_links={str(k): dict(v) for k, v in _table(data, "flow_links")},
+            optional_on_write=_optional_on_write(data, source),
             source=source,
         )
 
@@ -135,3 +138,21 @@ def _reason(value: Any, source: str, key: str) -> str:
             f"{source} [removed] {key} = {value!r}: expected a one-line reason for leaving it out"
         )
     return value
+
+
+def _optional_on_write(data: Mapping[str, Any], source: str) -> dict[str, dict[str, str]]:
+    result: dict[str, dict[str, str]] = {}
+    for schema, properties in _table(data, "optional_on_write"):
+        if not isinstance(properties, Mapping) or not properties:
+            raise DecisionsError(
+                f"{source} [optional_on_write.{schema}] = {properties!r}: expected a table of "
+                'property = "the evidence that a write may leave it out"'
+            )
+        for name, reason in properties.items():
+            if not isinstance(reason, str) or not reason.strip() or "\n" in reason:
+                raise DecisionsError(
+                    f"{source} [optional_on_write.{schema}] {name} = {reason!r}: expected a "
+                    "one-line reason (the evidence)"
+                )
+        result[str(schema)] = {str(k): str(v) for k, v in properties.items()}
+    return result

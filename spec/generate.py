@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from spec import bodies
+from spec.documents import load_yaml
 from spec.namespace import write_namespace
 
 REPO = Path(__file__).resolve().parents[1]
@@ -56,8 +58,24 @@ def generate(spec_path: Path, out: Path) -> list[str]:
     if result.returncode != 0:
         raise RuntimeError(f"openapi-python-client failed:\n{result.stdout}\n{result.stderr}")
     shutil.copyfile(spec_path, out / "openapi.json")
+    _write_bodies(spec_path, out, bin_dir, env)
+    # PEP 561: users' type checkers read the package's annotations (the bodies above all).
+    (out / "py.typed").write_text("")
     write_namespace(out)
     return _warnings(result.stdout + result.stderr)
+
+
+def _write_bodies(spec_path: Path, out: Path, bin_dir: Path, env: Mapping[str, str]) -> None:
+    """``eaccounting_api/bodies.py``: the request bodies as TypedDicts (spec/bodies.py)."""
+    target = out / "bodies.py"
+    target.write_text(bodies.render(load_yaml(spec_path)), encoding="utf-8")
+    for step in (["check", "--fix-only", "--quiet"], ["format", "--quiet"]):
+        subprocess.run(
+            [str(bin_dir / "ruff"), *step, "--no-cache", "--isolated", str(target)],
+            check=True,
+            env=dict(env),
+            cwd=REPO,
+        )
 
 
 def _warnings(output: str) -> list[str]:

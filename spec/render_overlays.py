@@ -298,7 +298,11 @@ def render_dates(spec: Mapping[str, Any], decisions: Decisions) -> dict[str, Any
     return overlay("Calendar dates", actions)
 
 
-def render_schemas(spec: Mapping[str, Any]) -> dict[str, Any]:
+#: Lists the required properties a write may leave out (decisions.toml [optional_on_write]).
+OPTIONAL_ON_WRITE = "x-eaccounting-optional-on-write"
+
+
+def render_schemas(spec: Mapping[str, Any], decisions: Decisions | None = None) -> dict[str, Any]:
     actions: list[dict[str, Any]] = [
         {
             "target": "$.components.schemas.*.additionalProperties",
@@ -349,7 +353,28 @@ def render_schemas(spec: Mapping[str, Any]) -> dict[str, Any]:
             "update": {"type": "array", "items": {"$ref": "#/components/schemas/MessageApi"}},
         }
     )
+    actions += _optional_on_write(decisions)
     return overlay("Schema strictness, shared enums and wrong response shapes", actions)
+
+
+def _optional_on_write(decisions: Decisions | None) -> list[dict[str, Any]]:
+    """Name, on each schema, the required properties the API was seen accepting writes without.
+
+    Request and response share a schema: ``required`` stays (responses always carry these, so
+    the models type them without ``Unset``); the list lets the write bodies (and the emulator)
+    treat them as optional, as the real API does. It sits on the schema, not on each property:
+    a keyword beside a property's ``$ref`` changes how Schemathesis generates the body (the
+    recorded cassettes would no longer match). A gone schema is reported unmatched; a gone
+    property stops ``spec/bodies.py``.
+    """
+    return [
+        {
+            "target": f"$.components.schemas.{schema}",
+            "description": "; ".join(f"{name}: {reason}" for name, reason in properties.items()),
+            "update": {OPTIONAL_ON_WRITE: sorted(properties)},
+        }
+        for schema, properties in sorted((decisions.optional_on_write if decisions else {}).items())
+    ]
 
 
 ERROR_BODY = {"$ref": "#/components/schemas/CommonExtendedBadRequest"}
@@ -511,7 +536,7 @@ def render(
         "03-security.yaml": render_security(fixed, decisions),
         "04-paging.yaml": render_paging(fixed),
         "05-dates.yaml": render_dates(fixed, decisions),
-        "06-schemas.yaml": render_schemas(fixed),
+        "06-schemas.yaml": render_schemas(fixed, decisions),
         "07-responses.yaml": render_responses(fixed, decisions),
         "08-links.yaml": render_links(fixed, decisions),
     }

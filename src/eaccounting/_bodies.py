@@ -14,6 +14,7 @@ result: fields the caller did not mention keep their values.
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import importlib
 import math
 import re
@@ -42,6 +43,7 @@ __all__ = [
     "parse_model",
     "prepare_body",
     "rules_for",
+    "warn_unknown_keys",
 ]
 
 _GENERATED_MODELS = "eaccounting_api.models"
@@ -201,6 +203,59 @@ def merge_changes(current: dict[str, Any], changes: Mapping[str, Any]) -> dict[s
         else:
             merged[target] = value
     return merged
+
+
+@cache
+def _property_index(schema: str) -> dict[str, tuple[str, str | None]] | None:
+    """normalised key → (the API's property name, the schema it refers to); None if unknown."""
+    definition = _rules.load_spec().get("components", {}).get("schemas", {}).get(schema)
+    if not isinstance(definition, dict) or "properties" not in definition:
+        return None
+    index: dict[str, tuple[str, str | None]] = {}
+    for name, prop in definition["properties"].items():
+        target = prop.get("$ref") or (prop.get("items") or {}).get("$ref")
+        index[_normalise(name)] = (name, target.rsplit("/", 1)[-1] if target else None)
+    return index
+
+
+def warn_unknown_keys(
+    body: Mapping[str, Any], schema: str, *, path: str = "", exact: bool = True
+) -> None:
+    """Log a warning for each key of the caller's ``body`` that ``schema`` does not have.
+
+    The API ignores unknown keys, so a typo (``Nmae``) or a snake_case key (``invoice_city``)
+    would be lost without a word. It is still sent: the effective spec allows properties it
+    does not list (the API adds some before the spec does), and the client must not refuse
+    what the spec accepts. Typed code gets the error earlier, from its ``<Model>Body``.
+    Only key names are logged, never values. With ``exact=False`` (an update's changes, which
+    ``merge_changes`` matches ignoring case and underscores) a differently spelled name passes.
+    """
+    index = _property_index(schema)
+    if index is None:
+        return
+    for key, value in body.items():
+        found = index.get(_normalise(str(key)))
+        if found is None or (exact and found[0] != key):
+            names = [name for name, _ in index.values()]
+            close = [found[0]] if found else difflib.get_close_matches(str(key), names, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            logger.warning(
+                "eaccounting: %s%s is not a property of %s, the API will ignore it%s",
+                path,
+                key,
+                schema,
+                hint,
+            )
+            continue
+        name, target = found
+        if target is None:
+            continue
+        if isinstance(value, Mapping):
+            warn_unknown_keys(value, target, path=f"{path}{name}.", exact=exact)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, Mapping):
+                    warn_unknown_keys(item, target, path=f"{path}{name}[{i}].")
 
 
 def _pascal(snake: str) -> str:

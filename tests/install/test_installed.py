@@ -55,6 +55,9 @@ def test_the_wheel_carries_both_packages_and_the_effective_spec(artifacts: Artif
     assert "eaccounting_api/openapi.json" in names
     assert "eaccounting_api/models/customer_api.py" in names
     assert "eaccounting/__init__.py" in names and "eaccounting/py.typed" in names
+    # The typed write bodies, and the marker that lets a user's type checker read them.
+    assert "eaccounting_api/bodies.py" in names and "eaccounting_api/py.typed" in names
+    assert "eaccounting/types.py" in names
     assert "eaccounting/testing/pytest_plugin.py" in names
     assert {n.split("/")[0] for n in names} == {
         "eaccounting",

@@ -18,6 +18,10 @@ def test_the_committed_decisions_load_and_name_operations_by_method_and_path() -
     assert all(reason.strip() for reason in decisions.removed.values())
     names = list(decisions.operations.values())
     assert len(names) == len(set(names))
+    assert set(decisions.optional_on_write["CustomerInvoiceApi"]) == {
+        "EuThirdParty",
+        "RotReducedInvoicingType",
+    }
 
 
 @pytest.mark.parametrize(
@@ -44,6 +48,16 @@ def test_the_committed_decisions_load_and_name_operations_by_method_and_path() -
         (
             {"operations": {"GET /a": "list_a"}, "removed": {"GET /a": "internal"}},
             "d: GET /a is both named and removed; keep one",
+        ),
+        (
+            {"optional_on_write": {"CustomerInvoiceApi": ["EuThirdParty"]}},
+            "d [optional_on_write.CustomerInvoiceApi] = ['EuThirdParty']: expected a table of "
+            'property = "the evidence that a write may leave it out"',
+        ),
+        (
+            {"optional_on_write": {"CustomerInvoiceApi": {"EuThirdParty": " "}}},
+            "d [optional_on_write.CustomerInvoiceApi] EuThirdParty = ' ': expected a one-line "
+            "reason (the evidence)",
         ),
     ],
 )

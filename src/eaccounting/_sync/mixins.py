@@ -22,6 +22,7 @@ from .._bodies import (
     parse_model,
     prepare_body,
     to_json_object,
+    warn_unknown_keys,
 )
 from .._concurrency import ObjectLock
 from .._config import json_body
@@ -111,12 +112,22 @@ class SyncResource(Generic[M]):
         return self.write_schema or self.model
 
     def _create_body(self, body: Any) -> dict[str, Any]:
-        return prepare_body(to_json_object(body, "body"), self._schema())
+        data = to_json_object(body, "body")
+        warn_unknown_keys(data, self._schema())
+        return prepare_body(data, self._schema())
 
     def _update_body(
         self, current: dict[str, Any], changes: Any, fields: Mapping[str, Any]
     ) -> dict[str, Any]:
-        return prepare_body(merge_changes(current, _delta(changes, fields)), self._schema())
+        return prepare_body(merge_changes(current, self._delta(changes, fields)), self._schema())
+
+    def _delta(self, changes: Any, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """The caller's changes as one JSON object (``fields`` win over ``changes``)."""
+        delta = _delta(changes, fields)
+        # Only the caller's keys are checked: what the API returned (current) may hold
+        # properties newer than the spec, and goes back as it came.
+        warn_unknown_keys(delta, self._schema(), exact=False)
+        return delta
 
     def _checked_update(
         self,
@@ -129,7 +140,7 @@ class SyncResource(Generic[M]):
         verify: bool = False,
     ) -> M:
         """GET, merge, re-GET under the object's lock, compare, PUT (see ``update``)."""
-        delta = _delta(changes, fields)
+        delta = self._delta(changes, fields)
         base = self._call("GET", path) or {}
         payload = prepare_body(merge_changes(base, delta), self._schema())
         sent = {_normalise(key) for key in payload}

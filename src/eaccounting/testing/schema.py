@@ -20,12 +20,10 @@ _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
 #: Where the real API is looser than its spec: properties the spec lists as required that the
-#: API was measured accepting without (evidence fact 16: POST /customerinvoices answers 201
-#: without these). The emulator follows the evidence, not the spec.
-NOT_REQUIRED_BY_THE_API: dict[str, frozenset[str]] = {
-    "CustomerInvoiceApi": frozenset({"EuThirdParty", "RotReducedInvoicingType"}),
-    "CustomerInvoiceRowApi": frozenset({"IsTextRow", "ReversedConstructionServicesVatFree"}),
-}
+#: API was measured accepting a write without (evidence fact 16: POST /customerinvoices answers
+#: 201 without EuThirdParty and RotReducedInvoicingType). The effective spec lists them on the
+#: schema (overlays/decisions.toml [optional_on_write]); the emulator follows the evidence.
+OPTIONAL_ON_WRITE = "x-eaccounting-optional-on-write"
 
 
 class Schemas:
@@ -34,15 +32,10 @@ class Schemas:
     def __init__(self, components: dict[str, Schema]) -> None:
         self.components = components
         self._props: dict[int, dict[str, Schema]] = {}
-        self._looser = {
-            id(components[name]): fields
-            for name, fields in NOT_REQUIRED_BY_THE_API.items()
-            if name in components
-        }
 
     def not_required(self, schema: Schema) -> frozenset[str]:
         """Required properties of ``schema`` that the real API does not insist on."""
-        return self._looser.get(id(self.resolve(schema)), frozenset())
+        return frozenset(self.resolve(schema).get(OPTIONAL_ON_WRITE) or ())
 
     def resolve(self, schema: Schema) -> Schema:
         while "$ref" in schema:

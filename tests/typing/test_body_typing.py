@@ -1,0 +1,157 @@
+"""User code under ``mypy --strict``: the typed write bodies catch what the API would not.
+
+Each test writes a small user file into tmp_path and runs mypy on it in a subprocess (the
+interpreter of this environment, so it sees the installed ``eaccounting`` and
+``eaccounting_api`` through their ``py.typed`` markers, as a user's checker would).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("mypy")
+pytest.importorskip("eaccounting_api.bodies")
+
+
+def mypy(tmp_path: Path, source: str) -> tuple[int, list[str]]:
+    """mypy --strict's exit code and its error lines (``line: message``) for ``source``."""
+    user = tmp_path / "user.py"
+    user.write_text(textwrap.dedent(source).lstrip())
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-error-summary",
+            "--hide-error-context",
+            "--no-pretty",
+            "--cache-dir",
+            str(tmp_path / ".mypy_cache"),
+            "user.py",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,  # no project config: the user's own defaults
+        check=False,
+    )
+    errors = [
+        re.sub(r"^user\.py:(\d+): error: ", r"\1: ", line)
+        for line in result.stdout.splitlines()
+        if ": error: " in line
+    ]
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    return result.returncode, errors
+
+
+CORRECT = """
+    from decimal import Decimal
+
+    from eaccounting.types import (
+        UNSET,
+        CustomerApi,
+        CustomerApiBody,
+        CustomerInvoiceApiBody,
+        CustomerInvoiceRowApiBody,
+        Unset,
+    )
+    from eaccounting_api.api.customers import create_customer
+    from eaccounting_api.client import AuthenticatedClient
+
+    customer: CustomerApiBody = {
+        "Name": "Acme AB",
+        "InvoiceCity": "Stockholm",
+        "InvoicePostalCode": "111 22",
+        "TermsOfPaymentId": "8f9a3b1c-0d2e-4f5a-8b6c-7d8e9f0a1b2c",
+        "IsPrivatePerson": False,
+        "IsActive": True,
+        "EmailAddress": None,
+        "CustomerLabels": [{"Name": "VIP"}],
+    }
+    row: CustomerInvoiceRowApiBody = {"ArticleId": "a", "UnitPrice": Decimal("9.5"), "Quantity": 2}
+    invoice: CustomerInvoiceApiBody = {
+        "CustomerId": "0b6a2c6e-5a4f-4c0e-9d1b-2f3a4b5c6d7e",
+        "EuThirdParty": False,
+        "RotReducedInvoicingType": 0,
+        "Rows": [row, {"Text": "Thanks for your order"}],
+        "InvoiceDate": "2026-01-31",
+    }
+
+
+    def send(client: AuthenticatedClient) -> CustomerApi | None:
+        created = create_customer.sync(client=client, body=customer)
+        return created if isinstance(created, CustomerApi) else None
+
+
+    def name_of(created: CustomerApi) -> str:
+        return created.name  # required in the spec: a str, never Unset
+
+
+    def city_of(created: CustomerApi) -> str | None:
+        city = created.delivery_city
+        return None if isinstance(city, Unset) else city
+
+
+    assert UNSET is not None
+"""
+
+
+def test_correct_bodies_pass_mypy_strict(tmp_path: Path) -> None:
+    assert mypy(tmp_path, CORRECT) == (0, [])
+
+
+def test_a_misspelled_key_and_a_wrong_value_type_are_each_an_error(tmp_path: Path) -> None:
+    source = """
+        from eaccounting.types import CustomerApiBody, CustomerInvoiceApiBody
+
+        typo: CustomerApiBody = {
+            "Nmae": "Acme AB",
+            "InvoiceCity": "Stockholm",
+            "InvoicePostalCode": "111 22",
+            "TermsOfPaymentId": "8f9a3b1c-0d2e-4f5a-8b6c-7d8e9f0a1b2c",
+            "IsPrivatePerson": False,
+            "IsActive": True,
+        }
+        wrong_type: CustomerApiBody = {
+            "Name": "Acme AB",
+            "InvoiceCity": "Stockholm",
+            "InvoicePostalCode": 11122,
+            "TermsOfPaymentId": "8f9a3b1c-0d2e-4f5a-8b6c-7d8e9f0a1b2c",
+            "IsPrivatePerson": False,
+            "IsActive": True,
+        }
+        nested: CustomerInvoiceApiBody = {
+            "CustomerId": "0b6a2c6e-5a4f-4c0e-9d1b-2f3a4b5c6d7e",
+            "EuThirdParty": False,
+            "RotReducedInvoicingType": 3,
+            "Rows": [{"ArticleId": "a", "Quantity": "2"}],
+        }
+        read_only: CustomerApiBody = {
+            "Id": "0b6a2c6e-5a4f-4c0e-9d1b-2f3a4b5c6d7e",
+            "Name": "Acme AB",
+            "InvoiceCity": "Stockholm",
+            "InvoicePostalCode": "111 22",
+            "TermsOfPaymentId": "8f9a3b1c-0d2e-4f5a-8b6c-7d8e9f0a1b2c",
+            "IsPrivatePerson": False,
+            "IsActive": True,
+        }
+    """
+    status, errors = mypy(tmp_path, source)
+    assert status == 1
+    assert errors == [
+        '3: Missing key "Name" for TypedDict "CustomerApiBody"  [typeddict-item]',
+        '3: Extra key "Nmae" for TypedDict "CustomerApiBody"  [typeddict-unknown-key]',
+        '14: Incompatible types (expression has type "int", TypedDict item "InvoicePostalCode" '
+        'has type "str")  [typeddict-item]',
+        '22: Incompatible types (expression has type "Literal[3]", TypedDict item '
+        '"RotReducedInvoicingType" has type "Literal[0, 1, 2]")  [typeddict-item]',
+        '23: Incompatible types (expression has type "str", TypedDict item "Quantity" has type '
+        '"Decimal | float")  [typeddict-item]',
+        '25: Extra key "Id" for TypedDict "CustomerApiBody"  [typeddict-unknown-key]',
+    ]
