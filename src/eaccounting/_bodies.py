@@ -26,6 +26,7 @@ from typing import Any
 
 from . import _write_rules as _rules
 from ._logging import logger
+from ._spec import effective_spec
 from .errors import ValidationError
 from .odata import Filter, OrderBy
 from .odata import orderby as _orderby
@@ -208,7 +209,7 @@ def merge_changes(current: dict[str, Any], changes: Mapping[str, Any]) -> dict[s
 @cache
 def _property_index(schema: str) -> dict[str, tuple[str, str | None]] | None:
     """normalised key → (the API's property name, the schema it refers to); None if unknown."""
-    definition = _rules.load_spec().get("components", {}).get("schemas", {}).get(schema)
+    definition = effective_spec().get("components", {}).get("schemas", {}).get(schema)
     if not isinstance(definition, dict) or "properties" not in definition:
         return None
     index: dict[str, tuple[str, str | None]] = {}
