@@ -177,7 +177,9 @@ def _item_type(
         if not line.startswith(f"from {PACKAGE}.models."):
             continue
         module = line.split()[1]
-        path = package_dir.parent / (module.replace(".", "/") + ".py")
+        # Relative to package_dir: during `make generate` it is a staging folder whose name is
+        # not the package's (reading package_dir.parent would find the previous generation).
+        path = package_dir.joinpath(*module.split(".")[1:]).with_suffix(".py")
         if not path.is_file():
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
