@@ -73,7 +73,8 @@ class Operation:
     tag: str | None
     path_params: list[tuple[str, dict[str, Any]]]
     has_query: bool
-    body: str | None  # request schema name
+    body: str | None  # request schema name (of each item, for an array body)
+    body_array: bool  # the body is a JSON array of ``body`` objects
     body_required: bool
     answer: str  # "model" | "page" | "list" | "binary" | "none" | "json"
     model: str | None  # the answer's model (the item's, for a page or a list)
@@ -135,7 +136,12 @@ def operations(spec: dict[str, Any]) -> list[Operation]:
             in_path = {p["name"]: p.get("schema", {}) for p in parameters if p["in"] == "path"}
             names = re.findall(r"\{([^}/]+)\}", path)
             body = op.get("requestBody", {})
+            body_schema = body.get("content", {}).get("application/json", {}).get("schema", {})
+            body_array = "array" in (body_schema.get("type") or [])
             answer, model = _answer(op, schemas)
+            if answer == "page" and method != "get":
+                # PUT /salespricelists/{id}/prices answers with a page: no pager can re-ask it.
+                answer, model = "json", None
             found.append(
                 Operation(
                     id=op_id,
@@ -145,7 +151,8 @@ def operations(spec: dict[str, Any]) -> list[Operation]:
                     tag=(op.get("tags") or [None])[0],
                     path_params=[(n, in_path.get(n, {"type": "string"})) for n in names],
                     has_query=any(p.get("in", "query") == "query" for p in parameters_of(op)),
-                    body=_ref(body.get("content", {}).get("application/json", {}).get("schema")),
+                    body=_ref(body_schema.get("items") if body_array else body_schema),
+                    body_array=body_array,
                     body_required=bool(body.get("required")),
                     answer=answer,
                     model=model,
@@ -205,6 +212,7 @@ def plan(row: Row, ops: list[Operation]) -> Facade:
         at = f"{facade.path}/{{{op.params[0]}}}" if item else facade.path
         for verb, method, on_item, answer in shapes:
             fits = op.method == method and op.path == at and on_item == item
+            fits = fits and not op.body_array  # POST /allocationperiods takes a list: a method
             if fits and (answer is None or (op.answer == answer and op.model == row.model)):
                 facade.verbs.setdefault(verb, op)
     if "update" in facade.verbs and "get" not in facade.verbs:
@@ -276,10 +284,13 @@ def _action(op: Operation, models: set[str]) -> str:
         args.append(arg)
         values.append(value)
     if op.body is not None:
-        args.append("body: Any" if op.body_required else "body: Any = None")
+        kind = "Sequence[Any]" if op.body_array else "Any"
+        args.append(f"body: {kind}" if op.body_required else f"body: {kind} | None = None")
     kw = ["params: Mapping[str, Any] | None = None"] if op.has_query or op.answer == "page" else []
     call = [f'"{op.module}"', *values]
-    if op.body is not None:
+    if op.body is not None and op.body_array:
+        call += ["items=body", f'body_schema="{op.body}"']
+    elif op.body is not None:
         call += ["body=body", f'body_schema="{op.body}"']
     if kw:
         call.append("params=params")
@@ -388,7 +399,7 @@ def render(facades: list[Facade]) -> str:
             "",
             "from __future__ import annotations",
             "",
-            "from collections.abc import Mapping",
+            "from collections.abc import Mapping, Sequence",
             "from datetime import date",
             "from typing import TYPE_CHECKING, Any, ClassVar",
             "",

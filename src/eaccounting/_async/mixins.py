@@ -10,7 +10,7 @@ operations' request builders (:mod:`eaccounting._builders`).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, ClassVar, Generic, Protocol, TypeAlias, TypeVar
 from uuid import UUID
 
@@ -140,18 +140,24 @@ class AsyncResource(Generic[M]):
         operation: str,
         *path: str,
         body: Any = None,
+        items: Sequence[Any] | None = None,
         body_schema: str | None = None,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
         """Send the request of the generated ``operation`` for the checked ``path`` values,
-        with the caller's ``body`` (prepared as ``body_schema``) and query ``params``."""
+        with the caller's ``body`` (or a list body of ``items``), each prepared as
+        ``body_schema``, and query ``params``."""
         request = build_request(operation, *path)
-        payload = None
+        payload: Any = None
         if body is not None:
             payload = to_json_object(body, "body")
             if body_schema is not None:
                 payload = prepare_body(payload, body_schema)
+        elif items is not None:
+            payload = [to_json_object(item, f"body[{i}]") for i, item in enumerate(items)]
+            if body_schema is not None:
+                payload = [prepare_body(item, body_schema) for item in payload]
         query = {**request.get("params", {}), **(params or {})}
         return await self._client.request(
             request["method"].upper(),

@@ -10,7 +10,7 @@ operation's request builder and sent through the owning client's pipeline.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -270,7 +270,7 @@ class AsyncCustomerInvoices(
         "create": "customer_invoices.create_customer_invoice",
     }
 
-    async def email_customer_invoice(self, invoice_id: Id, body: Any = None) -> None:
+    async def email_customer_invoice(self, invoice_id: Id, body: Any | None = None) -> None:
         """``POST /customerinvoices/{invoiceId}/email``."""
         await self._perform(
             "customer_invoices.email_customer_invoice",
@@ -279,7 +279,7 @@ class AsyncCustomerInvoices(
             body_schema="EmailApi",
         )
 
-    async def send_customer_invoice_einvoice(self, invoice_id: Id, body: Any = None) -> None:
+    async def send_customer_invoice_einvoice(self, invoice_id: Id, body: Any | None = None) -> None:
         """``POST /customerinvoices/{invoiceId}/einvoice``."""
         await self._perform(
             "customer_invoices.send_customer_invoice_einvoice",
@@ -289,7 +289,7 @@ class AsyncCustomerInvoices(
         )
 
     async def send_customer_invoice_payment_reminder(
-        self, invoice_id: Id, body: Any = None
+        self, invoice_id: Id, body: Any | None = None
     ) -> None:
         """``POST /customerinvoices/{invoiceId}/paymentreminders``."""
         await self._perform(
@@ -350,7 +350,7 @@ class AsyncSupplierInvoices(
     }
 
     async def create_supplier_invoice_offset(
-        self, credit_invoice_id: Id, body: Any = None
+        self, credit_invoice_id: Id, body: Any | None = None
     ) -> list[SupplierInvoiceOffsetResponseApi]:
         """``POST /supplierinvoices/{creditInvoiceId}/offset``."""
         result: list[SupplierInvoiceOffsetResponseApi] = await self._operation_result(
@@ -387,7 +387,7 @@ class AsyncSupplierInvoices(
         return result
 
     async def validate_supplier_invoice_transactional_costs(
-        self, body: Any = None
+        self, body: Any | None = None
     ) -> ValidateDocumentResponse:
         """``POST /supplierinvoices/transactionalcosts``."""
         result: ValidateDocumentResponse = await self._operation_result(
@@ -547,11 +547,13 @@ class AsyncFiscalYears(
         return pager
 
     async def update_opening_balances(
-        self, *, params: Mapping[str, Any] | None = None
+        self, body: Sequence[Any] | None = None, *, params: Mapping[str, Any] | None = None
     ) -> list[OpeningBalancesApi]:
         """``PUT /fiscalyears/openingbalances``."""
         result: list[OpeningBalancesApi] = await self._operation_result(
             "fiscal_years.update_opening_balances",
+            items=body,
+            body_schema="AccountOpeningBalanceApi",
             params=params,
             model="OpeningBalancesApi",
             many=True,
@@ -689,7 +691,7 @@ class AsyncOrders(
         )
         return result
 
-    async def email_order(self, id: Id, body: Any = None) -> None:
+    async def email_order(self, id: Id, body: Any | None = None) -> None:
         """``POST /orders/{id}/email``."""
         await self._perform(
             "orders.email_order", check_guid(id, "id"), body=body, body_schema="EmailApi"
@@ -739,13 +741,13 @@ class AsyncQuotes(
         """``PUT /quotes/{id}/accept``."""
         await self._perform("quotes.accept_quote", check_guid(id, "id"))
 
-    async def email_quote(self, id: Id, body: Any = None) -> None:
+    async def email_quote(self, id: Id, body: Any | None = None) -> None:
         """``POST /quotes/{id}/email``."""
         await self._perform(
             "quotes.email_quote", check_guid(id, "id"), body=body, body_schema="EmailApi"
         )
 
-    async def preview_quote_order(self, id: Id, body: Any = None) -> OrderApi:
+    async def preview_quote_order(self, id: Id, body: Any | None = None) -> OrderApi:
         """``POST /quotes/{id}/previeworder``."""
         result: OrderApi = await self._operation_result(
             "quotes.preview_quote_order",
@@ -830,7 +832,7 @@ class AsyncCustomerLedgerItems(
     }
 
     async def create_customer_ledger_item_with_voucher(
-        self, body: Any = None, *, params: Mapping[str, Any] | None = None
+        self, body: Any | None = None, *, params: Mapping[str, Any] | None = None
     ) -> CustomerLedgerItemApi:
         """``POST /customerledgeritems/customerledgeritemswithvoucher``."""
         result: CustomerLedgerItemApi = await self._operation_result(
@@ -873,7 +875,7 @@ class AsyncCompanySettings(AsyncCompanySettingsExtras, AsyncResource["CompanySet
     path: ClassVar[str] = "/companysettings"
     model: ClassVar[str] = "CompanySettingsApi"
 
-    async def update_accounting_lock_settings(self, body: Any = None) -> CompanySettingsApi:
+    async def update_accounting_lock_settings(self, body: Any | None = None) -> CompanySettingsApi:
         """``PUT /companysettings/accountinglocksettings``."""
         result: CompanySettingsApi = await self._operation_result(
             "company_settings.update_accounting_lock_settings",
@@ -883,7 +885,7 @@ class AsyncCompanySettings(AsyncCompanySettingsExtras, AsyncResource["CompanySet
         )
         return result
 
-    async def update_rot_rut_settings(self, body: Any = None) -> CompanySettingsApi:
+    async def update_rot_rut_settings(self, body: Any | None = None) -> CompanySettingsApi:
         """``PUT /companysettings/rotrut``."""
         result: CompanySettingsApi = await self._operation_result(
             "company_settings.update_rot_rut_settings",
@@ -902,12 +904,8 @@ class AsyncAccountTypes(AsyncList["AccountTypesApi"]):
     operations: ClassVar[Mapping[str, str]] = {"list": "account_types.list_account_types"}
 
 
-class AsyncAllocationPeriods(
-    AsyncList["AllocationPeriodApi"],
-    AsyncGet["AllocationPeriodApi"],
-    AsyncCreate["AllocationPeriodApi"],
-):
-    """``/allocationperiods`` (tag ``AllocationPeriods``): list, get, create."""
+class AsyncAllocationPeriods(AsyncList["AllocationPeriodApi"], AsyncGet["AllocationPeriodApi"]):
+    """``/allocationperiods`` (tag ``AllocationPeriods``): list, get."""
 
     path: ClassVar[str] = "/allocationperiods"
     model: ClassVar[str] = "AllocationPeriodApi"
@@ -915,13 +913,29 @@ class AsyncAllocationPeriods(
     operations: ClassVar[Mapping[str, str]] = {
         "list": "allocation_periods.list_allocation_periods",
         "get": "allocation_periods.get_allocation_period",
-        "create": "allocation_periods.create_allocation_periods",
     }
 
-    async def update_allocation_periods(self) -> AllocationPeriodApi:
+    async def create_allocation_periods(
+        self, body: Sequence[Any] | None = None
+    ) -> AllocationPeriodApi:
+        """``POST /allocationperiods``."""
+        result: AllocationPeriodApi = await self._operation_result(
+            "allocation_periods.create_allocation_periods",
+            items=body,
+            body_schema="AllocationPlan",
+            model="AllocationPeriodApi",
+        )
+        return result
+
+    async def update_allocation_periods(
+        self, body: Sequence[Any] | None = None
+    ) -> AllocationPeriodApi:
         """``PUT /allocationperiods``."""
         result: AllocationPeriodApi = await self._operation_result(
-            "allocation_periods.update_allocation_periods", model="AllocationPeriodApi"
+            "allocation_periods.update_allocation_periods",
+            items=body,
+            body_schema="AllocationPlan",
+            model="AllocationPeriodApi",
         )
         return result
 
@@ -936,7 +950,7 @@ class AsyncAppStoreActivationStatuses(AsyncList["AppStoreActivationStatusApi"]):
     }
 
     async def update_app_store_activation_status(
-        self, body: Any = None
+        self, body: Any | None = None
     ) -> AppStoreActivationStatusApi:
         """``PUT /appstore/status``."""
         result: AppStoreActivationStatusApi = await self._operation_result(
@@ -955,7 +969,7 @@ class AsyncApprovals(AsyncResource["ApprovalApi"]):
     model: ClassVar[str] = "ApprovalApi"
 
     async def update_supplier_invoice_approval(
-        self, id: Id, body: Any = None
+        self, id: Id, body: Any | None = None
     ) -> ApprovalResponseApi:
         """``PUT /approval/supplierinvoice/{id}``."""
         result: ApprovalResponseApi = await self._operation_result(
@@ -967,7 +981,7 @@ class AsyncApprovals(AsyncResource["ApprovalApi"]):
         )
         return result
 
-    async def update_vat_report_approval(self, id: Id, body: Any = None) -> VatReportApi:
+    async def update_vat_report_approval(self, id: Id, body: Any | None = None) -> VatReportApi:
         """``PUT /approval/vatreport/{id}``."""
         result: VatReportApi = await self._operation_result(
             "approval.update_vat_report_approval",
@@ -1214,7 +1228,7 @@ class AsyncMessageThreads(
         return pager
 
     async def mark_message_thread(
-        self, message_thread_id: Id, body: Any = None
+        self, message_thread_id: Id, body: Any | None = None
     ) -> MessageThreadApi:
         """``PUT /messagethreads/{messageThreadId}``."""
         result: MessageThreadApi = await self._operation_result(
@@ -1226,7 +1240,9 @@ class AsyncMessageThreads(
         )
         return result
 
-    async def reply_to_message_thread(self, message_thread_id: Id, body: Any = None) -> MessageApi:
+    async def reply_to_message_thread(
+        self, message_thread_id: Id, body: Any | None = None
+    ) -> MessageApi:
         """``POST /messagethreads/{messageThreadId}``."""
         result: MessageApi = await self._operation_result(
             "message_threads.reply_to_message_thread",
@@ -1338,7 +1354,7 @@ class AsyncSalesDocumentAttachments(
     }
 
     async def create_customer_invoice_draft_sales_document_attachment(
-        self, body: Any = None
+        self, body: Any | None = None
     ) -> SalesDocumentAttachmentApi:
         """``POST /salesdocumentattachments/customerinvoicedraft``."""
         result: SalesDocumentAttachmentApi = await self._operation_result(
@@ -1350,7 +1366,7 @@ class AsyncSalesDocumentAttachments(
         return result
 
     async def create_customer_invoice_sales_document_attachment(
-        self, body: Any = None
+        self, body: Any | None = None
     ) -> SalesDocumentAttachmentApi:
         """``POST /salesdocumentattachments/customerinvoice``."""
         result: SalesDocumentAttachmentApi = await self._operation_result(
@@ -1362,7 +1378,7 @@ class AsyncSalesDocumentAttachments(
         return result
 
     async def create_order_sales_document_attachment(
-        self, body: Any = None
+        self, body: Any | None = None
     ) -> SalesDocumentAttachmentApi:
         """``POST /salesdocumentattachments/order``."""
         result: SalesDocumentAttachmentApi = await self._operation_result(
@@ -1374,7 +1390,7 @@ class AsyncSalesDocumentAttachments(
         return result
 
     async def create_quote_sales_document_attachment(
-        self, body: Any = None
+        self, body: Any | None = None
     ) -> SalesDocumentAttachmentApi:
         """``POST /salesdocumentattachments/quote``."""
         result: SalesDocumentAttachmentApi = await self._operation_result(
@@ -1512,24 +1528,23 @@ class AsyncSalesPriceLists(
         )
         return pager
 
-    def update_sales_prices(
+    async def update_sales_prices(
         self,
         sales_price_list_id: Id,
+        body: Sequence[Any] | None = None,
         *,
         params: Mapping[str, Any] | None = None,
-        page_size: int | None = None,
-        prefetch: int = 0,
-    ) -> AsyncPager[SalesPriceListRowApi]:
+    ) -> Any:
         """``PUT /salespricelists/{salesPriceListId}/prices``."""
-        pager: AsyncPager[SalesPriceListRowApi] = self._operation_pages(
+        result: Any = await self._operation_result(
             "sales_price_lists.update_sales_prices",
             check_guid(sales_price_list_id, "sales_price_list_id"),
+            items=body,
+            body_schema="SalesPriceListRowApi",
             params=params,
-            model="SalesPriceListRowApi",
-            page_size=page_size,
-            prefetch=prefetch,
+            model=None,
         )
-        return pager
+        return result
 
 
 class AsyncSieFiles(AsyncResource["DocumentApi"]):
@@ -1548,7 +1563,7 @@ class AsyncSieFiles(AsyncResource["DocumentApi"]):
         )
         return result
 
-    async def import_sie4(self, body: Any = None) -> CommonBatchResponseApi:
+    async def import_sie4(self, body: Any | None = None) -> CommonBatchResponseApi:
         """``POST /sie4import``."""
         result: CommonBatchResponseApi = await self._operation_result(
             "sie_file_import_export.import_sie4",
@@ -1577,7 +1592,7 @@ class AsyncOverUnderPaymentVouchers(AsyncResource["LedgerVoucherRelationApi"]):
     path: ClassVar[str] = "/voucherwithoverunderpayment"
     model: ClassVar[str] = "LedgerVoucherRelationApi"
 
-    async def create_over_under_payment_voucher(self, body: Any = None) -> Any:
+    async def create_over_under_payment_voucher(self, body: Any | None = None) -> Any:
         """``POST /voucherwithoverunderpayment``."""
         result: Any = await self._operation_result(
             "voucher_with_overunder_payment.create_over_under_payment_voucher",

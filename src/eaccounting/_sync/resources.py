@@ -12,7 +12,7 @@ operation's request builder and sent through the owning client's pipeline.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -272,7 +272,7 @@ class CustomerInvoices(
         "create": "customer_invoices.create_customer_invoice",
     }
 
-    def email_customer_invoice(self, invoice_id: Id, body: Any = None) -> None:
+    def email_customer_invoice(self, invoice_id: Id, body: Any | None = None) -> None:
         """``POST /customerinvoices/{invoiceId}/email``."""
         self._perform(
             "customer_invoices.email_customer_invoice",
@@ -281,7 +281,7 @@ class CustomerInvoices(
             body_schema="EmailApi",
         )
 
-    def send_customer_invoice_einvoice(self, invoice_id: Id, body: Any = None) -> None:
+    def send_customer_invoice_einvoice(self, invoice_id: Id, body: Any | None = None) -> None:
         """``POST /customerinvoices/{invoiceId}/einvoice``."""
         self._perform(
             "customer_invoices.send_customer_invoice_einvoice",
@@ -290,7 +290,9 @@ class CustomerInvoices(
             body_schema="ElectronicInvoiceRequestApi",
         )
 
-    def send_customer_invoice_payment_reminder(self, invoice_id: Id, body: Any = None) -> None:
+    def send_customer_invoice_payment_reminder(
+        self, invoice_id: Id, body: Any | None = None
+    ) -> None:
         """``POST /customerinvoices/{invoiceId}/paymentreminders``."""
         self._perform(
             "customer_invoices.send_customer_invoice_payment_reminder",
@@ -350,7 +352,7 @@ class SupplierInvoices(
     }
 
     def create_supplier_invoice_offset(
-        self, credit_invoice_id: Id, body: Any = None
+        self, credit_invoice_id: Id, body: Any | None = None
     ) -> list[SupplierInvoiceOffsetResponseApi]:
         """``POST /supplierinvoices/{creditInvoiceId}/offset``."""
         result: list[SupplierInvoiceOffsetResponseApi] = self._operation_result(
@@ -385,7 +387,7 @@ class SupplierInvoices(
         return result
 
     def validate_supplier_invoice_transactional_costs(
-        self, body: Any = None
+        self, body: Any | None = None
     ) -> ValidateDocumentResponse:
         """``POST /supplierinvoices/transactionalcosts``."""
         result: ValidateDocumentResponse = self._operation_result(
@@ -545,11 +547,13 @@ class FiscalYears(
         return pager
 
     def update_opening_balances(
-        self, *, params: Mapping[str, Any] | None = None
+        self, body: Sequence[Any] | None = None, *, params: Mapping[str, Any] | None = None
     ) -> list[OpeningBalancesApi]:
         """``PUT /fiscalyears/openingbalances``."""
         result: list[OpeningBalancesApi] = self._operation_result(
             "fiscal_years.update_opening_balances",
+            items=body,
+            body_schema="AccountOpeningBalanceApi",
             params=params,
             model="OpeningBalancesApi",
             many=True,
@@ -687,7 +691,7 @@ class Orders(
         )
         return result
 
-    def email_order(self, id: Id, body: Any = None) -> None:
+    def email_order(self, id: Id, body: Any | None = None) -> None:
         """``POST /orders/{id}/email``."""
         self._perform("orders.email_order", check_guid(id, "id"), body=body, body_schema="EmailApi")
 
@@ -735,11 +739,11 @@ class Quotes(
         """``PUT /quotes/{id}/accept``."""
         self._perform("quotes.accept_quote", check_guid(id, "id"))
 
-    def email_quote(self, id: Id, body: Any = None) -> None:
+    def email_quote(self, id: Id, body: Any | None = None) -> None:
         """``POST /quotes/{id}/email``."""
         self._perform("quotes.email_quote", check_guid(id, "id"), body=body, body_schema="EmailApi")
 
-    def preview_quote_order(self, id: Id, body: Any = None) -> OrderApi:
+    def preview_quote_order(self, id: Id, body: Any | None = None) -> OrderApi:
         """``POST /quotes/{id}/previeworder``."""
         result: OrderApi = self._operation_result(
             "quotes.preview_quote_order",
@@ -824,7 +828,7 @@ class CustomerLedgerItems(
     }
 
     def create_customer_ledger_item_with_voucher(
-        self, body: Any = None, *, params: Mapping[str, Any] | None = None
+        self, body: Any | None = None, *, params: Mapping[str, Any] | None = None
     ) -> CustomerLedgerItemApi:
         """``POST /customerledgeritems/customerledgeritemswithvoucher``."""
         result: CustomerLedgerItemApi = self._operation_result(
@@ -867,7 +871,7 @@ class CompanySettings(CompanySettingsExtras, SyncResource["CompanySettingsApi"])
     path: ClassVar[str] = "/companysettings"
     model: ClassVar[str] = "CompanySettingsApi"
 
-    def update_accounting_lock_settings(self, body: Any = None) -> CompanySettingsApi:
+    def update_accounting_lock_settings(self, body: Any | None = None) -> CompanySettingsApi:
         """``PUT /companysettings/accountinglocksettings``."""
         result: CompanySettingsApi = self._operation_result(
             "company_settings.update_accounting_lock_settings",
@@ -877,7 +881,7 @@ class CompanySettings(CompanySettingsExtras, SyncResource["CompanySettingsApi"])
         )
         return result
 
-    def update_rot_rut_settings(self, body: Any = None) -> CompanySettingsApi:
+    def update_rot_rut_settings(self, body: Any | None = None) -> CompanySettingsApi:
         """``PUT /companysettings/rotrut``."""
         result: CompanySettingsApi = self._operation_result(
             "company_settings.update_rot_rut_settings",
@@ -896,12 +900,8 @@ class AccountTypes(SyncList["AccountTypesApi"]):
     operations: ClassVar[Mapping[str, str]] = {"list": "account_types.list_account_types"}
 
 
-class AllocationPeriods(
-    SyncList["AllocationPeriodApi"],
-    SyncGet["AllocationPeriodApi"],
-    SyncCreate["AllocationPeriodApi"],
-):
-    """``/allocationperiods`` (tag ``AllocationPeriods``): list, get, create."""
+class AllocationPeriods(SyncList["AllocationPeriodApi"], SyncGet["AllocationPeriodApi"]):
+    """``/allocationperiods`` (tag ``AllocationPeriods``): list, get."""
 
     path: ClassVar[str] = "/allocationperiods"
     model: ClassVar[str] = "AllocationPeriodApi"
@@ -909,13 +909,25 @@ class AllocationPeriods(
     operations: ClassVar[Mapping[str, str]] = {
         "list": "allocation_periods.list_allocation_periods",
         "get": "allocation_periods.get_allocation_period",
-        "create": "allocation_periods.create_allocation_periods",
     }
 
-    def update_allocation_periods(self) -> AllocationPeriodApi:
+    def create_allocation_periods(self, body: Sequence[Any] | None = None) -> AllocationPeriodApi:
+        """``POST /allocationperiods``."""
+        result: AllocationPeriodApi = self._operation_result(
+            "allocation_periods.create_allocation_periods",
+            items=body,
+            body_schema="AllocationPlan",
+            model="AllocationPeriodApi",
+        )
+        return result
+
+    def update_allocation_periods(self, body: Sequence[Any] | None = None) -> AllocationPeriodApi:
         """``PUT /allocationperiods``."""
         result: AllocationPeriodApi = self._operation_result(
-            "allocation_periods.update_allocation_periods", model="AllocationPeriodApi"
+            "allocation_periods.update_allocation_periods",
+            items=body,
+            body_schema="AllocationPlan",
+            model="AllocationPeriodApi",
         )
         return result
 
@@ -929,7 +941,9 @@ class AppStoreActivationStatuses(SyncList["AppStoreActivationStatusApi"]):
         "list": "app_store_activation_status.list_app_store_activation_statuses"
     }
 
-    def update_app_store_activation_status(self, body: Any = None) -> AppStoreActivationStatusApi:
+    def update_app_store_activation_status(
+        self, body: Any | None = None
+    ) -> AppStoreActivationStatusApi:
         """``PUT /appstore/status``."""
         result: AppStoreActivationStatusApi = self._operation_result(
             "app_store_activation_status.update_app_store_activation_status",
@@ -946,7 +960,9 @@ class Approvals(SyncResource["ApprovalApi"]):
     path: ClassVar[str] = "/approval"
     model: ClassVar[str] = "ApprovalApi"
 
-    def update_supplier_invoice_approval(self, id: Id, body: Any = None) -> ApprovalResponseApi:
+    def update_supplier_invoice_approval(
+        self, id: Id, body: Any | None = None
+    ) -> ApprovalResponseApi:
         """``PUT /approval/supplierinvoice/{id}``."""
         result: ApprovalResponseApi = self._operation_result(
             "approval.update_supplier_invoice_approval",
@@ -957,7 +973,7 @@ class Approvals(SyncResource["ApprovalApi"]):
         )
         return result
 
-    def update_vat_report_approval(self, id: Id, body: Any = None) -> VatReportApi:
+    def update_vat_report_approval(self, id: Id, body: Any | None = None) -> VatReportApi:
         """``PUT /approval/vatreport/{id}``."""
         result: VatReportApi = self._operation_result(
             "approval.update_vat_report_approval",
@@ -1199,7 +1215,9 @@ class MessageThreads(
         )
         return pager
 
-    def mark_message_thread(self, message_thread_id: Id, body: Any = None) -> MessageThreadApi:
+    def mark_message_thread(
+        self, message_thread_id: Id, body: Any | None = None
+    ) -> MessageThreadApi:
         """``PUT /messagethreads/{messageThreadId}``."""
         result: MessageThreadApi = self._operation_result(
             "message_threads.mark_message_thread",
@@ -1210,7 +1228,7 @@ class MessageThreads(
         )
         return result
 
-    def reply_to_message_thread(self, message_thread_id: Id, body: Any = None) -> MessageApi:
+    def reply_to_message_thread(self, message_thread_id: Id, body: Any | None = None) -> MessageApi:
         """``POST /messagethreads/{messageThreadId}``."""
         result: MessageApi = self._operation_result(
             "message_threads.reply_to_message_thread",
@@ -1320,7 +1338,7 @@ class SalesDocumentAttachments(
     }
 
     def create_customer_invoice_draft_sales_document_attachment(
-        self, body: Any = None
+        self, body: Any | None = None
     ) -> SalesDocumentAttachmentApi:
         """``POST /salesdocumentattachments/customerinvoicedraft``."""
         result: SalesDocumentAttachmentApi = self._operation_result(
@@ -1332,7 +1350,7 @@ class SalesDocumentAttachments(
         return result
 
     def create_customer_invoice_sales_document_attachment(
-        self, body: Any = None
+        self, body: Any | None = None
     ) -> SalesDocumentAttachmentApi:
         """``POST /salesdocumentattachments/customerinvoice``."""
         result: SalesDocumentAttachmentApi = self._operation_result(
@@ -1344,7 +1362,7 @@ class SalesDocumentAttachments(
         return result
 
     def create_order_sales_document_attachment(
-        self, body: Any = None
+        self, body: Any | None = None
     ) -> SalesDocumentAttachmentApi:
         """``POST /salesdocumentattachments/order``."""
         result: SalesDocumentAttachmentApi = self._operation_result(
@@ -1356,7 +1374,7 @@ class SalesDocumentAttachments(
         return result
 
     def create_quote_sales_document_attachment(
-        self, body: Any = None
+        self, body: Any | None = None
     ) -> SalesDocumentAttachmentApi:
         """``POST /salesdocumentattachments/quote``."""
         result: SalesDocumentAttachmentApi = self._operation_result(
@@ -1495,21 +1513,20 @@ class SalesPriceLists(
     def update_sales_prices(
         self,
         sales_price_list_id: Id,
+        body: Sequence[Any] | None = None,
         *,
         params: Mapping[str, Any] | None = None,
-        page_size: int | None = None,
-        prefetch: int = 0,
-    ) -> SyncPager[SalesPriceListRowApi]:
+    ) -> Any:
         """``PUT /salespricelists/{salesPriceListId}/prices``."""
-        pager: SyncPager[SalesPriceListRowApi] = self._operation_pages(
+        result: Any = self._operation_result(
             "sales_price_lists.update_sales_prices",
             check_guid(sales_price_list_id, "sales_price_list_id"),
+            items=body,
+            body_schema="SalesPriceListRowApi",
             params=params,
-            model="SalesPriceListRowApi",
-            page_size=page_size,
-            prefetch=prefetch,
+            model=None,
         )
-        return pager
+        return result
 
 
 class SieFiles(SyncResource["DocumentApi"]):
@@ -1528,7 +1545,7 @@ class SieFiles(SyncResource["DocumentApi"]):
         )
         return result
 
-    def import_sie4(self, body: Any = None) -> CommonBatchResponseApi:
+    def import_sie4(self, body: Any | None = None) -> CommonBatchResponseApi:
         """``POST /sie4import``."""
         result: CommonBatchResponseApi = self._operation_result(
             "sie_file_import_export.import_sie4",
@@ -1557,7 +1574,7 @@ class OverUnderPaymentVouchers(SyncResource["LedgerVoucherRelationApi"]):
     path: ClassVar[str] = "/voucherwithoverunderpayment"
     model: ClassVar[str] = "LedgerVoucherRelationApi"
 
-    def create_over_under_payment_voucher(self, body: Any = None) -> Any:
+    def create_over_under_payment_voucher(self, body: Any | None = None) -> Any:
         """``POST /voucherwithoverunderpayment``."""
         result: Any = self._operation_result(
             "voucher_with_overunder_payment.create_over_under_payment_voucher",
