@@ -32,7 +32,8 @@ def endpoint_module(operation: str) -> Any:
 
 def build_request(operation: str, *path: str) -> Request:
     """The request ``operation`` makes for the path parameters ``path`` (already validated,
-    in the order the path names them); bodies and query parameters are the facade's."""
+    in the order the path names them); bodies and query parameters are the facade's (the
+    builder's ``params`` carry the spec's defaults, which the facades do not send)."""
     request: Request = endpoint_module(operation).build_request(*path)
     return request
 

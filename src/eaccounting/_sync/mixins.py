@@ -160,11 +160,12 @@ class SyncResource(Generic[M]):
             payload = [to_json_object(item, f"body[{i}]") for i, item in enumerate(items)]
             if body_schema is not None:
                 payload = [prepare_body(item, body_schema) for item in payload]
-        query = {**request.get("params", {}), **(params or {})}
+        # The builder's query holds the spec's defaults (``keepOriginalDraftDate=false``): only
+        # what the caller asks for is sent, the API applies its own defaults.
         return self._client.request(
             request["method"].upper(),
             request["url"],
-            params=query or None,
+            params=params,
             json=payload,
             headers=headers,
         )
@@ -194,7 +195,7 @@ class SyncResource(Generic[M]):
         request = build_request(operation, *path)
         return self._client.paginate(
             request["url"],
-            params={**request.get("params", {}), **(params or {})},
+            params=params,
             parse=lambda item: parse_model(model, item),
             page_size=page_size,
             prefetch=prefetch,
