@@ -199,12 +199,6 @@ class AsyncResource(Generic[M]):
             prefetch=prefetch,
         )
 
-    async def _action(self, method: str, id: Any, action: str, model: str, **options: Any) -> Any:
-        """``method {path}/{id}/{action}``, the answer parsed as the generated ``model``."""
-        return parse_model(
-            model, await self._call(method, f"{self._item_path(id)}/{action}", **options)
-        )
-
 
 class AsyncList(AsyncResource[M]):
     async def list(

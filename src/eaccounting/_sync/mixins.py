@@ -201,10 +201,6 @@ class SyncResource(Generic[M]):
             prefetch=prefetch,
         )
 
-    def _action(self, method: str, id: Any, action: str, model: str, **options: Any) -> Any:
-        """``method {path}/{id}/{action}``, the answer parsed as the generated ``model``."""
-        return parse_model(model, self._call(method, f"{self._item_path(id)}/{action}", **options))
-
 
 class SyncList(SyncResource[M]):
     def list(
