@@ -285,7 +285,8 @@ def _action(op: Operation, models: set[str]) -> str:
         values.append(value)
     if op.body is not None:
         kind = "Sequence[Any]" if op.body_array else "Any"
-        args.append(f"body: {kind}" if op.body_required else f"body: {kind} | None = None")
+        optional = f"body: {kind} | None = None" if op.body_array else "body: Any = None"
+        args.append(f"body: {kind}" if op.body_required else optional)
     kw = ["params: Mapping[str, Any] | None = None"] if op.has_query or op.answer == "page" else []
     call = [f'"{op.module}"', *values]
     if op.body is not None and op.body_array:

@@ -270,7 +270,7 @@ class AsyncCustomerInvoices(
         "create": "customer_invoices.create_customer_invoice",
     }
 
-    async def email_customer_invoice(self, invoice_id: Id, body: Any | None = None) -> None:
+    async def email_customer_invoice(self, invoice_id: Id, body: Any = None) -> None:
         """``POST /customerinvoices/{invoiceId}/email``."""
         await self._perform(
             "customer_invoices.email_customer_invoice",
@@ -279,7 +279,7 @@ class AsyncCustomerInvoices(
             body_schema="EmailApi",
         )
 
-    async def send_customer_invoice_einvoice(self, invoice_id: Id, body: Any | None = None) -> None:
+    async def send_customer_invoice_einvoice(self, invoice_id: Id, body: Any = None) -> None:
         """``POST /customerinvoices/{invoiceId}/einvoice``."""
         await self._perform(
             "customer_invoices.send_customer_invoice_einvoice",
@@ -289,7 +289,7 @@ class AsyncCustomerInvoices(
         )
 
     async def send_customer_invoice_payment_reminder(
-        self, invoice_id: Id, body: Any | None = None
+        self, invoice_id: Id, body: Any = None
     ) -> None:
         """``POST /customerinvoices/{invoiceId}/paymentreminders``."""
         await self._perform(
@@ -350,7 +350,7 @@ class AsyncSupplierInvoices(
     }
 
     async def create_supplier_invoice_offset(
-        self, credit_invoice_id: Id, body: Any | None = None
+        self, credit_invoice_id: Id, body: Any = None
     ) -> list[SupplierInvoiceOffsetResponseApi]:
         """``POST /supplierinvoices/{creditInvoiceId}/offset``."""
         result: list[SupplierInvoiceOffsetResponseApi] = await self._operation_result(
@@ -387,7 +387,7 @@ class AsyncSupplierInvoices(
         return result
 
     async def validate_supplier_invoice_transactional_costs(
-        self, body: Any | None = None
+        self, body: Any = None
     ) -> ValidateDocumentResponse:
         """``POST /supplierinvoices/transactionalcosts``."""
         result: ValidateDocumentResponse = await self._operation_result(
@@ -691,7 +691,7 @@ class AsyncOrders(
         )
         return result
 
-    async def email_order(self, id: Id, body: Any | None = None) -> None:
+    async def email_order(self, id: Id, body: Any = None) -> None:
         """``POST /orders/{id}/email``."""
         await self._perform(
             "orders.email_order", check_guid(id, "id"), body=body, body_schema="EmailApi"
@@ -741,13 +741,13 @@ class AsyncQuotes(
         """``PUT /quotes/{id}/accept``."""
         await self._perform("quotes.accept_quote", check_guid(id, "id"))
 
-    async def email_quote(self, id: Id, body: Any | None = None) -> None:
+    async def email_quote(self, id: Id, body: Any = None) -> None:
         """``POST /quotes/{id}/email``."""
         await self._perform(
             "quotes.email_quote", check_guid(id, "id"), body=body, body_schema="EmailApi"
         )
 
-    async def preview_quote_order(self, id: Id, body: Any | None = None) -> OrderApi:
+    async def preview_quote_order(self, id: Id, body: Any = None) -> OrderApi:
         """``POST /quotes/{id}/previeworder``."""
         result: OrderApi = await self._operation_result(
             "quotes.preview_quote_order",
@@ -832,7 +832,7 @@ class AsyncCustomerLedgerItems(
     }
 
     async def create_customer_ledger_item_with_voucher(
-        self, body: Any | None = None, *, params: Mapping[str, Any] | None = None
+        self, body: Any = None, *, params: Mapping[str, Any] | None = None
     ) -> CustomerLedgerItemApi:
         """``POST /customerledgeritems/customerledgeritemswithvoucher``."""
         result: CustomerLedgerItemApi = await self._operation_result(
@@ -875,7 +875,7 @@ class AsyncCompanySettings(AsyncCompanySettingsExtras, AsyncResource["CompanySet
     path: ClassVar[str] = "/companysettings"
     model: ClassVar[str] = "CompanySettingsApi"
 
-    async def update_accounting_lock_settings(self, body: Any | None = None) -> CompanySettingsApi:
+    async def update_accounting_lock_settings(self, body: Any = None) -> CompanySettingsApi:
         """``PUT /companysettings/accountinglocksettings``."""
         result: CompanySettingsApi = await self._operation_result(
             "company_settings.update_accounting_lock_settings",
@@ -885,7 +885,7 @@ class AsyncCompanySettings(AsyncCompanySettingsExtras, AsyncResource["CompanySet
         )
         return result
 
-    async def update_rot_rut_settings(self, body: Any | None = None) -> CompanySettingsApi:
+    async def update_rot_rut_settings(self, body: Any = None) -> CompanySettingsApi:
         """``PUT /companysettings/rotrut``."""
         result: CompanySettingsApi = await self._operation_result(
             "company_settings.update_rot_rut_settings",
@@ -950,7 +950,7 @@ class AsyncAppStoreActivationStatuses(AsyncList["AppStoreActivationStatusApi"]):
     }
 
     async def update_app_store_activation_status(
-        self, body: Any | None = None
+        self, body: Any = None
     ) -> AppStoreActivationStatusApi:
         """``PUT /appstore/status``."""
         result: AppStoreActivationStatusApi = await self._operation_result(
@@ -969,7 +969,7 @@ class AsyncApprovals(AsyncResource["ApprovalApi"]):
     model: ClassVar[str] = "ApprovalApi"
 
     async def update_supplier_invoice_approval(
-        self, id: Id, body: Any | None = None
+        self, id: Id, body: Any = None
     ) -> ApprovalResponseApi:
         """``PUT /approval/supplierinvoice/{id}``."""
         result: ApprovalResponseApi = await self._operation_result(
@@ -981,7 +981,7 @@ class AsyncApprovals(AsyncResource["ApprovalApi"]):
         )
         return result
 
-    async def update_vat_report_approval(self, id: Id, body: Any | None = None) -> VatReportApi:
+    async def update_vat_report_approval(self, id: Id, body: Any = None) -> VatReportApi:
         """``PUT /approval/vatreport/{id}``."""
         result: VatReportApi = await self._operation_result(
             "approval.update_vat_report_approval",
@@ -1228,7 +1228,7 @@ class AsyncMessageThreads(
         return pager
 
     async def mark_message_thread(
-        self, message_thread_id: Id, body: Any | None = None
+        self, message_thread_id: Id, body: Any = None
     ) -> MessageThreadApi:
         """``PUT /messagethreads/{messageThreadId}``."""
         result: MessageThreadApi = await self._operation_result(
@@ -1240,9 +1240,7 @@ class AsyncMessageThreads(
         )
         return result
 
-    async def reply_to_message_thread(
-        self, message_thread_id: Id, body: Any | None = None
-    ) -> MessageApi:
+    async def reply_to_message_thread(self, message_thread_id: Id, body: Any = None) -> MessageApi:
         """``POST /messagethreads/{messageThreadId}``."""
         result: MessageApi = await self._operation_result(
             "message_threads.reply_to_message_thread",
@@ -1354,7 +1352,7 @@ class AsyncSalesDocumentAttachments(
     }
 
     async def create_customer_invoice_draft_sales_document_attachment(
-        self, body: Any | None = None
+        self, body: Any = None
     ) -> SalesDocumentAttachmentApi:
         """``POST /salesdocumentattachments/customerinvoicedraft``."""
         result: SalesDocumentAttachmentApi = await self._operation_result(
@@ -1366,7 +1364,7 @@ class AsyncSalesDocumentAttachments(
         return result
 
     async def create_customer_invoice_sales_document_attachment(
-        self, body: Any | None = None
+        self, body: Any = None
     ) -> SalesDocumentAttachmentApi:
         """``POST /salesdocumentattachments/customerinvoice``."""
         result: SalesDocumentAttachmentApi = await self._operation_result(
@@ -1378,7 +1376,7 @@ class AsyncSalesDocumentAttachments(
         return result
 
     async def create_order_sales_document_attachment(
-        self, body: Any | None = None
+        self, body: Any = None
     ) -> SalesDocumentAttachmentApi:
         """``POST /salesdocumentattachments/order``."""
         result: SalesDocumentAttachmentApi = await self._operation_result(
@@ -1390,7 +1388,7 @@ class AsyncSalesDocumentAttachments(
         return result
 
     async def create_quote_sales_document_attachment(
-        self, body: Any | None = None
+        self, body: Any = None
     ) -> SalesDocumentAttachmentApi:
         """``POST /salesdocumentattachments/quote``."""
         result: SalesDocumentAttachmentApi = await self._operation_result(
@@ -1563,7 +1561,7 @@ class AsyncSieFiles(AsyncResource["DocumentApi"]):
         )
         return result
 
-    async def import_sie4(self, body: Any | None = None) -> CommonBatchResponseApi:
+    async def import_sie4(self, body: Any = None) -> CommonBatchResponseApi:
         """``POST /sie4import``."""
         result: CommonBatchResponseApi = await self._operation_result(
             "sie_file_import_export.import_sie4",
@@ -1592,7 +1590,7 @@ class AsyncOverUnderPaymentVouchers(AsyncResource["LedgerVoucherRelationApi"]):
     path: ClassVar[str] = "/voucherwithoverunderpayment"
     model: ClassVar[str] = "LedgerVoucherRelationApi"
 
-    async def create_over_under_payment_voucher(self, body: Any | None = None) -> Any:
+    async def create_over_under_payment_voucher(self, body: Any = None) -> Any:
         """``POST /voucherwithoverunderpayment``."""
         result: Any = await self._operation_result(
             "voucher_with_overunder_payment.create_over_under_payment_voucher",

@@ -272,7 +272,7 @@ class CustomerInvoices(
         "create": "customer_invoices.create_customer_invoice",
     }
 
-    def email_customer_invoice(self, invoice_id: Id, body: Any | None = None) -> None:
+    def email_customer_invoice(self, invoice_id: Id, body: Any = None) -> None:
         """``POST /customerinvoices/{invoiceId}/email``."""
         self._perform(
             "customer_invoices.email_customer_invoice",
@@ -281,7 +281,7 @@ class CustomerInvoices(
             body_schema="EmailApi",
         )
 
-    def send_customer_invoice_einvoice(self, invoice_id: Id, body: Any | None = None) -> None:
+    def send_customer_invoice_einvoice(self, invoice_id: Id, body: Any = None) -> None:
         """``POST /customerinvoices/{invoiceId}/einvoice``."""
         self._perform(
             "customer_invoices.send_customer_invoice_einvoice",
@@ -290,9 +290,7 @@ class CustomerInvoices(
             body_schema="ElectronicInvoiceRequestApi",
         )
 
-    def send_customer_invoice_payment_reminder(
-        self, invoice_id: Id, body: Any | None = None
-    ) -> None:
+    def send_customer_invoice_payment_reminder(self, invoice_id: Id, body: Any = None) -> None:
         """``POST /customerinvoices/{invoiceId}/paymentreminders``."""
         self._perform(
             "customer_invoices.send_customer_invoice_payment_reminder",
@@ -352,7 +350,7 @@ class SupplierInvoices(
     }
 
     def create_supplier_invoice_offset(
-        self, credit_invoice_id: Id, body: Any | None = None
+        self, credit_invoice_id: Id, body: Any = None
     ) -> list[SupplierInvoiceOffsetResponseApi]:
         """``POST /supplierinvoices/{creditInvoiceId}/offset``."""
         result: list[SupplierInvoiceOffsetResponseApi] = self._operation_result(
@@ -387,7 +385,7 @@ class SupplierInvoices(
         return result
 
     def validate_supplier_invoice_transactional_costs(
-        self, body: Any | None = None
+        self, body: Any = None
     ) -> ValidateDocumentResponse:
         """``POST /supplierinvoices/transactionalcosts``."""
         result: ValidateDocumentResponse = self._operation_result(
@@ -691,7 +689,7 @@ class Orders(
         )
         return result
 
-    def email_order(self, id: Id, body: Any | None = None) -> None:
+    def email_order(self, id: Id, body: Any = None) -> None:
         """``POST /orders/{id}/email``."""
         self._perform("orders.email_order", check_guid(id, "id"), body=body, body_schema="EmailApi")
 
@@ -739,11 +737,11 @@ class Quotes(
         """``PUT /quotes/{id}/accept``."""
         self._perform("quotes.accept_quote", check_guid(id, "id"))
 
-    def email_quote(self, id: Id, body: Any | None = None) -> None:
+    def email_quote(self, id: Id, body: Any = None) -> None:
         """``POST /quotes/{id}/email``."""
         self._perform("quotes.email_quote", check_guid(id, "id"), body=body, body_schema="EmailApi")
 
-    def preview_quote_order(self, id: Id, body: Any | None = None) -> OrderApi:
+    def preview_quote_order(self, id: Id, body: Any = None) -> OrderApi:
         """``POST /quotes/{id}/previeworder``."""
         result: OrderApi = self._operation_result(
             "quotes.preview_quote_order",
@@ -828,7 +826,7 @@ class CustomerLedgerItems(
     }
 
     def create_customer_ledger_item_with_voucher(
-        self, body: Any | None = None, *, params: Mapping[str, Any] | None = None
+        self, body: Any = None, *, params: Mapping[str, Any] | None = None
     ) -> CustomerLedgerItemApi:
         """``POST /customerledgeritems/customerledgeritemswithvoucher``."""
         result: CustomerLedgerItemApi = self._operation_result(
@@ -871,7 +869,7 @@ class CompanySettings(CompanySettingsExtras, SyncResource["CompanySettingsApi"])
     path: ClassVar[str] = "/companysettings"
     model: ClassVar[str] = "CompanySettingsApi"
 
-    def update_accounting_lock_settings(self, body: Any | None = None) -> CompanySettingsApi:
+    def update_accounting_lock_settings(self, body: Any = None) -> CompanySettingsApi:
         """``PUT /companysettings/accountinglocksettings``."""
         result: CompanySettingsApi = self._operation_result(
             "company_settings.update_accounting_lock_settings",
@@ -881,7 +879,7 @@ class CompanySettings(CompanySettingsExtras, SyncResource["CompanySettingsApi"])
         )
         return result
 
-    def update_rot_rut_settings(self, body: Any | None = None) -> CompanySettingsApi:
+    def update_rot_rut_settings(self, body: Any = None) -> CompanySettingsApi:
         """``PUT /companysettings/rotrut``."""
         result: CompanySettingsApi = self._operation_result(
             "company_settings.update_rot_rut_settings",
@@ -941,9 +939,7 @@ class AppStoreActivationStatuses(SyncList["AppStoreActivationStatusApi"]):
         "list": "app_store_activation_status.list_app_store_activation_statuses"
     }
 
-    def update_app_store_activation_status(
-        self, body: Any | None = None
-    ) -> AppStoreActivationStatusApi:
+    def update_app_store_activation_status(self, body: Any = None) -> AppStoreActivationStatusApi:
         """``PUT /appstore/status``."""
         result: AppStoreActivationStatusApi = self._operation_result(
             "app_store_activation_status.update_app_store_activation_status",
@@ -960,9 +956,7 @@ class Approvals(SyncResource["ApprovalApi"]):
     path: ClassVar[str] = "/approval"
     model: ClassVar[str] = "ApprovalApi"
 
-    def update_supplier_invoice_approval(
-        self, id: Id, body: Any | None = None
-    ) -> ApprovalResponseApi:
+    def update_supplier_invoice_approval(self, id: Id, body: Any = None) -> ApprovalResponseApi:
         """``PUT /approval/supplierinvoice/{id}``."""
         result: ApprovalResponseApi = self._operation_result(
             "approval.update_supplier_invoice_approval",
@@ -973,7 +967,7 @@ class Approvals(SyncResource["ApprovalApi"]):
         )
         return result
 
-    def update_vat_report_approval(self, id: Id, body: Any | None = None) -> VatReportApi:
+    def update_vat_report_approval(self, id: Id, body: Any = None) -> VatReportApi:
         """``PUT /approval/vatreport/{id}``."""
         result: VatReportApi = self._operation_result(
             "approval.update_vat_report_approval",
@@ -1215,9 +1209,7 @@ class MessageThreads(
         )
         return pager
 
-    def mark_message_thread(
-        self, message_thread_id: Id, body: Any | None = None
-    ) -> MessageThreadApi:
+    def mark_message_thread(self, message_thread_id: Id, body: Any = None) -> MessageThreadApi:
         """``PUT /messagethreads/{messageThreadId}``."""
         result: MessageThreadApi = self._operation_result(
             "message_threads.mark_message_thread",
@@ -1228,7 +1220,7 @@ class MessageThreads(
         )
         return result
 
-    def reply_to_message_thread(self, message_thread_id: Id, body: Any | None = None) -> MessageApi:
+    def reply_to_message_thread(self, message_thread_id: Id, body: Any = None) -> MessageApi:
         """``POST /messagethreads/{messageThreadId}``."""
         result: MessageApi = self._operation_result(
             "message_threads.reply_to_message_thread",
@@ -1338,7 +1330,7 @@ class SalesDocumentAttachments(
     }
 
     def create_customer_invoice_draft_sales_document_attachment(
-        self, body: Any | None = None
+        self, body: Any = None
     ) -> SalesDocumentAttachmentApi:
         """``POST /salesdocumentattachments/customerinvoicedraft``."""
         result: SalesDocumentAttachmentApi = self._operation_result(
@@ -1350,7 +1342,7 @@ class SalesDocumentAttachments(
         return result
 
     def create_customer_invoice_sales_document_attachment(
-        self, body: Any | None = None
+        self, body: Any = None
     ) -> SalesDocumentAttachmentApi:
         """``POST /salesdocumentattachments/customerinvoice``."""
         result: SalesDocumentAttachmentApi = self._operation_result(
@@ -1362,7 +1354,7 @@ class SalesDocumentAttachments(
         return result
 
     def create_order_sales_document_attachment(
-        self, body: Any | None = None
+        self, body: Any = None
     ) -> SalesDocumentAttachmentApi:
         """``POST /salesdocumentattachments/order``."""
         result: SalesDocumentAttachmentApi = self._operation_result(
@@ -1374,7 +1366,7 @@ class SalesDocumentAttachments(
         return result
 
     def create_quote_sales_document_attachment(
-        self, body: Any | None = None
+        self, body: Any = None
     ) -> SalesDocumentAttachmentApi:
         """``POST /salesdocumentattachments/quote``."""
         result: SalesDocumentAttachmentApi = self._operation_result(
@@ -1545,7 +1537,7 @@ class SieFiles(SyncResource["DocumentApi"]):
         )
         return result
 
-    def import_sie4(self, body: Any | None = None) -> CommonBatchResponseApi:
+    def import_sie4(self, body: Any = None) -> CommonBatchResponseApi:
         """``POST /sie4import``."""
         result: CommonBatchResponseApi = self._operation_result(
             "sie_file_import_export.import_sie4",
@@ -1574,7 +1566,7 @@ class OverUnderPaymentVouchers(SyncResource["LedgerVoucherRelationApi"]):
     path: ClassVar[str] = "/voucherwithoverunderpayment"
     model: ClassVar[str] = "LedgerVoucherRelationApi"
 
-    def create_over_under_payment_voucher(self, body: Any | None = None) -> Any:
+    def create_over_under_payment_voucher(self, body: Any = None) -> Any:
         """``POST /voucherwithoverunderpayment``."""
         result: Any = self._operation_result(
             "voucher_with_overunder_payment.create_over_under_payment_voucher",
