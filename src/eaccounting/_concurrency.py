@@ -206,12 +206,13 @@ async def arefresh_lock(
 ) -> AsyncIterator[None]:
     """Async :func:`refresh_lock`: one task per loop, then one thread, then one process."""
     bound = _Wait(store, wait)
+    loop_lock = coordinator.loop_lock()
     try:
+        # A cancelled Lock.acquire never leaves the lock taken, so the timeout is safe here.
         async with asyncio.timeout(bound.remaining()):
-            await coordinator.loop_lock().acquire()
+            await loop_lock.acquire()
     except TimeoutError:
         raise bound.in_process_timeout() from None
-    loop_lock = coordinator.loop_lock()
     try:
         # Never block the event loop on the thread lock: poll it.
         lock = coordinator.thread_lock
