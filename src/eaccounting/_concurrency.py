@@ -79,10 +79,15 @@ async def aprefetched(
 
 
 class Coordinator:
-    """The locks shared by every TokenManager that uses one token store."""
+    """The locks (and the unsaved pair) shared by every TokenManager of one token store."""
 
     def __init__(self) -> None:
         self.thread_lock = threading.Lock()
+        #: A rotated pair the store refused to save: the newest this process holds. Shared so
+        #: that every client of the store uses it, not the spent pair in the store.
+        self.unsaved: Any = None
+        #: Refresh tokens known to be used up (spent here, or replaced by a new consent).
+        self.superseded: deque[str] = deque(maxlen=32)
         self._loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
             weakref.WeakKeyDictionary()
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -103,10 +102,6 @@ class TokenState:
         self.lock_wait = lock_wait_of(timeout)
         self._coordinator = coordinator_for(store)
         self._token: Token | None = None
-        #: A rotated pair the store refused to save: the newest this process holds.
-        self._unsaved: Token | None = None
-        #: Refresh tokens known to be used up (spent by us, or replaced by a new consent).
-        self._superseded: deque[str] = deque(maxlen=32)
         #: How many refresh requests this manager sent (for tests and diagnostics).
         self.refresh_count = 0
 
@@ -126,13 +121,13 @@ class TokenState:
 
     def _newest(self, stored: Token | None) -> Token | None:
         """The stored pair, unless it is older than a pair we hold unsaved."""
-        unsaved = self._unsaved
+        unsaved: Token | None = self._coordinator.unsaved
         if unsaved is None:
             return stored
-        if stored is None or stored.refresh_token in self._superseded:
+        if stored is None or stored.refresh_token in self._coordinator.superseded:
             return unsaved
         # The store moved on: the caller saved our pair, or another process refreshed.
-        self._unsaved = None
+        self._coordinator.unsaved = None
         return stored
 
     def _reuse(self, stale: str | None) -> Token | None:
@@ -199,18 +194,18 @@ class TokenState:
             data["scope"] = previous.scope
         token = Token.from_dict(data)
         if previous is not None and previous.refresh_token:
-            self._superseded.append(previous.refresh_token)
+            self._coordinator.superseded.append(previous.refresh_token)
         elif previous is None:  # a new consent replaces whatever the store holds
             with contextlib.suppress(Exception):
                 stored = self.store.load()
                 if stored is not None and stored.refresh_token:
-                    self._superseded.append(stored.refresh_token)
+                    self._coordinator.superseded.append(stored.refresh_token)
         try:
             self.store.save(token)
         except Exception as exc:
             # The old refresh token is spent: keep the new pair for this process and hand it
             # to the caller, who may persist it elsewhere. Losing it would lose the grant.
-            self._token = self._unsaved = token
+            self._token = self._coordinator.unsaved = token
             self.refresh_count += 1
             path = getattr(exc, "path", None)
             raise TokenPersistenceError(
@@ -221,7 +216,7 @@ class TokenState:
                 path=path if isinstance(path, str) else None,
                 token=token,
             ) from exc
-        self._unsaved = None
+        self._coordinator.unsaved = None
         self._token = token
         self.refresh_count += 1
         logger.debug("eaccounting: access token refreshed, expires_at=%.0f", token.expires_at)

@@ -228,6 +228,28 @@ def test_a_failed_save_keeps_the_new_pair_in_memory_and_on_the_error(
     setup.grant_alive_from_file()
 
 
+def test_every_client_of_the_store_in_this_process_uses_the_unsaved_pair(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flavour: str
+) -> None:
+    """Clients sharing one store (a web app's per-request clients) must not fall back to the
+    spent pair on disk: the unsaved pair is kept per store, not per client."""
+    setup = _Setup(tmp_path / "token.json")
+    store = FileTokenStore(setup.path)
+    first = client_of(setup.emu, token_store=store)
+    second = client_of(setup.emu, token_store=store)
+    assert second.customers.list().items == []  # refreshes the expired pair: saved
+    setup.clock.advance(3700)
+    _replace_denied(monkeypatch)
+    with pytest.raises(TokenPersistenceError):
+        first.customers.list()
+    # ``second`` still holds the pair it refreshed an hour ago, now expired: it must take the
+    # unsaved pair rather than refresh with the spent one in the file.
+    assert second.customers.list().items == []
+    third = client_of(setup.emu, token_store=store)  # a new client of the same store
+    assert third.customers.list().items == []
+    assert setup.refreshes == 2
+
+
 def test_the_attached_pair_can_be_persisted_elsewhere_by_the_caller(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
