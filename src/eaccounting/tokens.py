@@ -8,6 +8,7 @@ new access token, and re-reads the store before deciding that a refresh is neede
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import math
 import os
@@ -289,9 +290,15 @@ class FileTokenStore:
             ) from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        except OSError as exc:
             os.close(fd)
-            return False
+            if exc.errno in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES):
+                return False  # held by someone else
+            raise TokenStoreAccessError(
+                f"cannot lock the token refresh lock {str(lock_path)!r} ({_reason(exc)}); "
+                "expected a file system with flock support. No refresh token was spent",
+                path=str(lock_path),
+            ) from exc
         self._lock_fd = fd
         return True
 
@@ -501,8 +508,18 @@ class FileTokenStore:
                     os.close(dir_fd)
 
     def clear(self) -> None:
-        with self._lock, contextlib.suppress(FileNotFoundError):
-            self.real_path.unlink()
+        real = self.real_path
+        with self._lock:
+            try:
+                real.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise TokenStoreAccessError(
+                    f"cannot delete the token file {self._where(real)} ({_reason(exc)}); "
+                    "expected a directory this process can write",
+                    path=str(real),
+                ) from exc
 
     def __repr__(self) -> str:
         return f"FileTokenStore({str(self.path)!r})"

@@ -322,3 +322,47 @@ def test_the_token_dict_parser_itself_refuses_wrong_types() -> None:
         None,
     )
     assert json.loads(json.dumps(token.to_dict()))["expires_at"] == 5.0
+
+
+def test_a_lock_the_file_system_cannot_take_is_a_typed_error_not_a_wait(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """flock failing for a reason other than "held" (NFS without locks: ENOLCK) must not be
+    mistaken for a holder and waited on until the timeout."""
+    import errno
+    import fcntl
+
+    def no_locks(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    store = FileTokenStore(tmp_path / "token.json")
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    with pytest.raises(TokenStoreAccessError) as info:
+        store.try_lock()
+    assert str(info.value) == (
+        f"cannot lock the token refresh lock {str(store.lock_path)!r} (No locks available); "
+        "expected a file system with flock support. No refresh token was spent"
+    )
+    assert isinstance(info.value.__cause__, OSError)
+
+
+def test_clear_deletes_the_real_file_and_types_its_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = tmp_path / "volume" / "token.json"
+    FileTokenStore(real).save(_token(1))
+    link = tmp_path / "token.json"
+    link.symlink_to(real)
+    store = FileTokenStore(link)
+    store.clear()
+    assert not real.exists() and store.load() is None
+    store.clear()  # nothing to delete: fine
+
+    FileTokenStore(real).save(_token(2))
+
+    def denied(self: Path, missing_ok: bool = False) -> None:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "unlink", denied)
+    with pytest.raises(TokenStoreAccessError, match=r"^cannot delete the token file .*"):
+        store.clear()
