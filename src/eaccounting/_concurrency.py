@@ -171,12 +171,21 @@ class _Wait:
             error = make(self.seconds)
             if isinstance(error, Exception):
                 return error
-        from .stores.lease import StoreLockTimeoutError
+        if hasattr(self.store, "lease"):  # the shared stores of eaccounting.stores
+            from .stores.lease import StoreLockTimeoutError
 
-        return StoreLockTimeoutError(
-            f"gave up after {self.seconds:g} s waiting for the refresh lease of "
-            f"{self.store!r}: another worker holds it and neither released it nor let it "
-            "expire (check lease_seconds < wait_seconds and the store's server)",
+            return StoreLockTimeoutError(
+                f"gave up after {self.seconds:g} s waiting for the refresh lease of "
+                f"{self.store!r}: another worker holds it and neither released it nor let it "
+                "expire (check lease_seconds < wait_seconds and the store's server)",
+                path=None,
+                waited=self.seconds,
+            )
+        from .errors import TokenLockTimeoutError
+
+        return TokenLockTimeoutError(
+            f"gave up after {self.seconds:g} s waiting for the refresh lock of {self.store!r} "
+            "(its try_lock() kept answering False); no refresh token was spent",
             path=None,
             waited=self.seconds,
         )

@@ -105,9 +105,10 @@ class Token:
         if not isinstance(data, Mapping):
             raise ValidationError(f"a token must be a JSON object, not {_kind(data)}")
         access_token = data.get("access_token")
-        if not isinstance(access_token, str) or not access_token:
+        # Empty is allowed: a store seeded with only a refresh token refreshes at once.
+        if not isinstance(access_token, str):
             raise ValidationError(
-                f"access_token must be a non-empty string, not {_kind(access_token)}",
+                f"access_token must be a string, not {_kind(access_token)}",
                 field="access_token",
             )
         refresh_token = _optional_text(data, "refresh_token")

@@ -202,7 +202,7 @@ CONTENTS: dict[str, tuple[bytes, str]] = {
     "empty": (b"", "it is empty"),
     "whitespace": (b" \n\t", "it is empty"),
     "list": (b"[]", "a token must be a JSON object, not a list"),
-    "empty object": (b"{}", "access_token must be a non-empty string, not null"),
+    "empty object": (b"{}", "access_token must be a string, not null"),
     "null": (b"null", "a token must be a JSON object, not null"),
     "string": (b'"' + SECRET.encode() + b'"', "a token must be a JSON object, not a string"),
     "number": (b"42", "a token must be a JSON object, not a number"),
@@ -211,11 +211,11 @@ CONTENTS: dict[str, tuple[bytes, str]] = {
     "not UTF-8": (b"\xff\xfe\xfa", "it is not JSON (UnicodeDecodeError)"),
     "access_token a number": (
         b'{"access_token": 5, "expires_at": 1}',
-        "access_token must be a non-empty string, not a number",
+        "access_token must be a string, not a number",
     ),
-    "access_token empty": (
-        b'{"access_token": "", "expires_at": 1}',
-        "access_token must be a non-empty string, not an empty string",
+    "access_token a list": (
+        b'{"access_token": ["a"], "expires_at": 1}',
+        "access_token must be a string, not a list",
     ),
     "refresh_token a number": (
         b'{"access_token": "a", "refresh_token": 7, "expires_at": 1}',
@@ -366,3 +366,10 @@ def test_clear_deletes_the_real_file_and_types_its_failure(
     monkeypatch.setattr(Path, "unlink", denied)
     with pytest.raises(TokenStoreAccessError, match=r"^cannot delete the token file .*"):
         store.clear()
+
+
+def test_a_file_seeded_with_only_a_refresh_token_loads(tmp_path: Path) -> None:
+    """The contract harness seeds a store this way; the first call refreshes."""
+    path = tmp_path / "token.json"
+    path.write_text('{"access_token": "", "refresh_token": "r", "expires_at": 0}')
+    assert FileTokenStore(path).load() == Token("", "r", 0.0)

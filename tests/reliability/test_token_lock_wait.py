@@ -184,3 +184,31 @@ def test_a_bad_lock_wait_setting_is_refused(tmp_path: Path, value: object) -> No
         f"lock_wait_seconds={value!r} must be a positive number of seconds or None"
     )
     assert info.value.field == "lock_wait_seconds"
+
+
+def test_a_custom_stores_lock_is_bounded_by_the_timeout_too(flavour: str) -> None:
+    """A store of the user's with ``try_lock()`` but no ``lock_wait_seconds``."""
+    from eaccounting import MemoryTokenStore
+
+    class AlwaysBusy(MemoryTokenStore):
+        tries = 0
+
+        def try_lock(self) -> bool:
+            self.tries += 1
+            return False
+
+        def unlock(self) -> None:  # pragma: no cover - never locked
+            raise AssertionError("unlock without a lock")
+
+    clock = ManualClock()
+    emu = Emulator("se", clock=clock)
+    store = AlwaysBusy(emu.issue_token())
+    clock.advance(3700)
+    client = client_of(emu, token_store=store, timeout=0.2)
+    with pytest.raises(TokenLockTimeoutError) as info:
+        client.customers.list()
+    assert str(info.value) == (
+        "gave up after 0.2 s waiting for the refresh lock of MemoryTokenStore(has_token=True) "
+        "(its try_lock() kept answering False); no refresh token was spent"
+    )
+    assert store.tries > 1 and emu.core.identity.token_requests["refresh_token"] == 0
