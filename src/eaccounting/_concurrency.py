@@ -144,8 +144,7 @@ class _Wait:
         setting = getattr(store, "lock_wait_seconds", None)
         self.store = store
         self.seconds = fallback if setting is None else float(setting)
-        self.started = time.monotonic()
-        self.deadline = self.started + self.seconds
+        self.deadline = time.monotonic() + self.seconds
 
     def remaining(self) -> float:
         return max(0.0, self.deadline - time.monotonic())
