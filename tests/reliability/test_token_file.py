@@ -66,6 +66,18 @@ def test_a_save_writes_through_a_symlink_chain_to_the_real_file(tmp_path: Path) 
     assert sorted(p.name for p in link.parent.iterdir()) == ["token.json"]
 
 
+def test_a_first_save_through_a_dangling_symlink_creates_the_target(
+    tmp_path: Path, umask_000: None
+) -> None:
+    link = tmp_path / "token.json"
+    link.symlink_to(tmp_path / "volume" / "token.json")  # the volume is still empty
+    FileTokenStore(link).save(_token(1))
+    assert link.is_symlink()
+    target = tmp_path / "volume" / "token.json"
+    assert FileTokenStore(target).load() == _token(1)
+    assert _mode(target) == 0o600 and _mode(target.parent) == 0o700
+
+
 def test_the_refresh_lock_sits_next_to_the_real_file(tmp_path: Path) -> None:
     real = tmp_path / "volume" / "token.json"
     FileTokenStore(real).save(_token(1))
