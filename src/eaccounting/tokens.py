@@ -7,13 +7,11 @@ new access token, and re-reads the store before deciding that a refresh is neede
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import json
 import math
 import os
 import stat
-import tempfile
 import threading
 import time
 from collections.abc import Mapping
@@ -22,6 +20,14 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
+from . import _secret_files
+from ._secret_files import (
+    foreign_symlink,
+    make_private_dirs,
+    reason,
+    replace_atomically,
+    write_probe,
+)
 from .errors import (
     InvalidTokenFileError,
     TokenLockTimeoutError,
@@ -183,41 +189,6 @@ _EXPECTED = (
 _PROBE_BYTES = 8192
 
 
-def _effective_uid() -> int | None:
-    """This process's effective uid (None where there are no uids). A seam for tests."""
-    geteuid = getattr(os, "geteuid", None)
-    return int(geteuid()) if callable(geteuid) else None
-
-
-def _reason(exc: OSError) -> str:
-    return exc.strerror or type(exc).__name__
-
-
-def make_private_dirs(directory: Path) -> None:
-    """Create ``directory`` and its missing parents as 0700, whatever the umask.
-
-    They hold secrets; ``Path.mkdir(parents=True)`` would create the parents 0777 & ~umask.
-    Directories that exist already are left as they are.
-    """
-    missing: list[Path] = []
-    current = directory
-    while not os.path.lexists(current) and current != current.parent:
-        missing.append(current)
-        current = current.parent
-    for path in reversed(missing):
-        try:
-            os.mkdir(path, 0o700)
-        except FileExistsError:
-            continue  # created meanwhile by someone else: not ours to chmod
-        except OSError as exc:
-            raise TokenStoreAccessError(
-                f"cannot create the token directory {str(path)!r} ({_reason(exc)}); expected "
-                "a parent directory this process can write",
-                path=str(path),
-            ) from exc
-        os.chmod(path, 0o700)  # mkdir's mode is masked by the umask
-
-
 class FileTokenStore:
     """A JSON file holding one token pair, readable only by its owner (mode 0600).
 
@@ -285,7 +256,7 @@ class FileTokenStore:
             fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as exc:
             raise TokenStoreAccessError(
-                f"cannot open the token refresh lock {str(lock_path)!r} ({_reason(exc)}); "
+                f"cannot open the token refresh lock {str(lock_path)!r} ({reason(exc)}); "
                 "expected a file this process can create or write. No refresh token was spent",
                 path=str(lock_path),
             ) from exc
@@ -296,7 +267,7 @@ class FileTokenStore:
             if exc.errno in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES):
                 return False  # held by someone else
             raise TokenStoreAccessError(
-                f"cannot lock the token refresh lock {str(lock_path)!r} ({_reason(exc)}); "
+                f"cannot lock the token refresh lock {str(lock_path)!r} ({reason(exc)}); "
                 "expected a file system with flock support. No refresh token was spent",
                 path=str(lock_path),
             ) from exc
@@ -331,7 +302,7 @@ class FileTokenStore:
                 return None
             except OSError as exc:
                 raise TokenStoreAccessError(
-                    f"cannot read the token file {self._where(real)} ({_reason(exc)}); "
+                    f"cannot read the token file {self._where(real)} ({reason(exc)}); "
                     f"expected a regular file this process can read ({self._owner_hint(real)})",
                     path=str(real),
                 ) from exc
@@ -344,7 +315,7 @@ class FileTokenStore:
             return "it could not be stat'ed either"
         return (
             f"it is owned by uid {info.st_uid} with mode {stat.S_IMODE(info.st_mode):o}; "
-            f"this process runs as uid {_effective_uid()}"
+            f"this process runs as uid {_secret_files.effective_uid()}"
         )
 
     def _parse(self, raw: bytes, real: Path) -> Token:
@@ -382,7 +353,7 @@ class FileTokenStore:
         """
         real = self.real_path
         where = self._where(real)
-        uid = _effective_uid()
+        uid = _secret_files.effective_uid()
         self._check_link_owner(uid, where, real)
         try:
             info: os.stat_result | None = os.stat(real)
@@ -390,7 +361,7 @@ class FileTokenStore:
             info = None
         except OSError as exc:
             raise TokenStoreAccessError(
-                f"cannot inspect the token file {where} ({_reason(exc)}); expected a file "
+                f"cannot inspect the token file {where} ({reason(exc)}); expected a file "
                 "this process can replace",
                 path=str(real),
             ) from exc
@@ -413,48 +384,26 @@ class FileTokenStore:
 
     def _check_link_owner(self, uid: int | None, where: str, real: Path) -> None:
         """A symlink planted by another user could aim our writes anywhere: refuse it."""
-        link = self.path
-        for _ in range(40):  # the kernel's own limit on a chain of links
-            try:
-                info = os.lstat(link)
-            except OSError:
-                return
-            if not stat.S_ISLNK(info.st_mode):
-                return
-            if uid not in (None, 0) and info.st_uid not in (uid, 0):
-                raise TokenStoreAccessError(
-                    f"token file {where} is reached through the symlink {str(link)!r} owned "
-                    f"by uid {info.st_uid}; expected symlinks owned by uid {uid} or root. "
-                    "Refusing to write through it (no refresh token was spent)",
-                    path=str(real),
-                )
-            link = link.parent / os.readlink(link)
+        found = foreign_symlink(self.path, uid)
+        if found is not None:
+            link, owner = found
+            raise TokenStoreAccessError(
+                f"token file {where} is reached through the symlink {str(link)!r} owned "
+                f"by uid {owner}; expected symlinks owned by uid {uid} or root. "
+                "Refusing to write through it (no refresh token was spent)",
+                path=str(real),
+            )
 
     def _probe(self, real: Path, where: str) -> None:
         try:
-            fd, probe = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".probe", dir=real.parent)
+            write_probe(real.parent, f".{real.name}.", _PROBE_BYTES)
         except OSError as exc:
             raise TokenStoreAccessError(
-                f"cannot create files next to the token file {where} ({_reason(exc)}); "
-                "expected a directory this process can write. Refusing to refresh (no refresh "
-                "token was spent)",
+                f"cannot create and write files next to the token file {where} "
+                f"({reason(exc)}); expected a directory this process can write with room for "
+                f"{_PROBE_BYTES} bytes. Refusing to refresh (no refresh token was spent)",
                 path=str(real),
             ) from exc
-        try:
-            written = 0
-            while written < _PROBE_BYTES:
-                written += os.write(fd, bytes(_PROBE_BYTES - written))
-            os.fsync(fd)
-        except OSError as exc:
-            raise TokenStoreAccessError(
-                f"cannot write next to the token file {where} ({_reason(exc)}); expected room "
-                f"for {_PROBE_BYTES} bytes. Refusing to refresh (no refresh token was spent)",
-                path=str(real),
-            ) from exc
-        finally:
-            os.close(fd)
-            with contextlib.suppress(OSError):
-                os.unlink(probe)
 
     def writable(self) -> bool:
         """True if :meth:`check_writable` passes."""
@@ -468,45 +417,14 @@ class FileTokenStore:
         payload = json.dumps(token.to_dict(), separators=(",", ":")).encode("utf-8")
         real = self.real_path
         try:
-            self._replace(real, payload)
+            with self._lock:
+                replace_atomically(real, payload)
         except OSError as exc:
             raise TokenStoreAccessError(
-                f"cannot save the token file {self._where(real)} ({_reason(exc)}); the "
+                f"cannot save the token file {self._where(real)} ({reason(exc)}); the "
                 "previous file is unchanged",
                 path=str(real),
             ) from exc
-
-    def _replace(self, real: Path, payload: bytes) -> None:
-        directory = real.parent
-        make_private_dirs(directory)
-        with self._lock:
-            try:
-                previous: os.stat_result | None = os.stat(real)
-            except FileNotFoundError:
-                previous = None
-            fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=directory)
-            try:
-                if previous is None:
-                    os.fchmod(fd, 0o600)
-                else:
-                    os.fchmod(fd, stat.S_IMODE(previous.st_mode))
-                    _keep_owner(fd, previous)
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(payload)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(tmp, real)
-            except BaseException:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(tmp)
-                raise
-            # Make the rename itself durable.
-            with contextlib.suppress(OSError):
-                dir_fd = os.open(directory, os.O_RDONLY)
-                try:
-                    os.fsync(dir_fd)
-                finally:
-                    os.close(dir_fd)
 
     def clear(self) -> None:
         real = self.real_path
@@ -517,23 +435,10 @@ class FileTokenStore:
                 pass
             except OSError as exc:
                 raise TokenStoreAccessError(
-                    f"cannot delete the token file {self._where(real)} ({_reason(exc)}); "
+                    f"cannot delete the token file {self._where(real)} ({reason(exc)}); "
                     "expected a directory this process can write",
                     path=str(real),
                 ) from exc
 
     def __repr__(self) -> str:
         return f"FileTokenStore({str(self.path)!r})"
-
-
-def _keep_owner(fd: int, previous: os.stat_result) -> None:
-    """Give the new file the old one's owner and group (root rewriting a user's file)."""
-    mine = os.fstat(fd)
-    if (mine.st_uid, mine.st_gid) == (previous.st_uid, previous.st_gid):
-        return
-    if _effective_uid() == 0:
-        os.fchown(fd, previous.st_uid, previous.st_gid)
-    else:
-        # Anyone may hand a file to a group they belong to; otherwise it keeps ours.
-        with contextlib.suppress(PermissionError):
-            os.fchown(fd, -1, previous.st_gid)

@@ -72,7 +72,7 @@ def _not_reconsent(exc: BaseException) -> None:
 
 def _other_owner(monkeypatch: pytest.MonkeyPatch, setup: _Setup) -> str:
     # The file is ours (root's, here); this process pretends to be uid 1234.
-    monkeypatch.setattr("eaccounting.tokens._effective_uid", lambda: 1234)
+    monkeypatch.setattr("eaccounting._secret_files.effective_uid", lambda: 1234)
     return f"is owned by uid {setup.path.stat().st_uid}, not by this process's uid 1234"
 
 
@@ -80,15 +80,15 @@ def _probe_disk_full(monkeypatch: pytest.MonkeyPatch, setup: _Setup) -> str:
     def full(fd: int, data: bytes) -> int:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("eaccounting.tokens.os.write", full)
-    return "(No space left on device); expected room for 8192 bytes"
+    monkeypatch.setattr("eaccounting._secret_files.os.write", full)
+    return "(No space left on device); expected a directory this process can write with room"
 
 
 def _planted_symlink(monkeypatch: pytest.MonkeyPatch, setup: _Setup) -> str:
     link = setup.path.with_name("link.json")
     link.symlink_to(setup.path)
     os.lchown(link, 4321, 4321)  # planted by someone else
-    monkeypatch.setattr("eaccounting.tokens._effective_uid", lambda: 1234)
+    monkeypatch.setattr("eaccounting._secret_files.effective_uid", lambda: 1234)
     setup.path = link
     return "through the symlink"
 
@@ -166,7 +166,7 @@ def _half_write(monkeypatch: pytest.MonkeyPatch) -> None:
             self.handle.close()
 
     monkeypatch.setattr(
-        "eaccounting.tokens.os.fdopen", lambda *a, **k: HalfWriter(real_fdopen(*a, **k))
+        "eaccounting._secret_files.os.fdopen", lambda *a, **k: HalfWriter(real_fdopen(*a, **k))
     )
 
 
@@ -174,7 +174,7 @@ def _replace_denied(monkeypatch: pytest.MonkeyPatch) -> None:
     def denied(src: Any, dst: Any) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("eaccounting.tokens.os.replace", denied)
+    monkeypatch.setattr("eaccounting._secret_files.os.replace", denied)
 
 
 SAVE_FAILURES: dict[str, tuple[Callable[[pytest.MonkeyPatch], None], str]] = {
@@ -348,7 +348,7 @@ _UNPRIVILEGED = textwrap.dedent(
 )
 
 REAL_CASES = {
-    "read-only directory": ("TokenStoreAccessError", "cannot create files next to"),
+    "read-only directory": ("TokenStoreAccessError", "cannot create and write files next to"),
     "read-only directory, no lock file yet": (
         "TokenStoreAccessError",
         "cannot open the token refresh lock",

@@ -192,7 +192,7 @@ def test_a_file_owned_by_another_user_is_refused_with_a_clear_error(
     path = tmp_path / "token.json"
     FileTokenStore(path).save(_token(1))
     owner = path.stat().st_uid
-    monkeypatch.setattr("eaccounting.tokens._effective_uid", lambda: owner + 1000)
+    monkeypatch.setattr("eaccounting._secret_files.effective_uid", lambda: owner + 1000)
     store = FileTokenStore(path)
     assert store.writable() is False
     with pytest.raises(TokenStoreAccessError) as info:

@@ -297,7 +297,7 @@ def test_a_write_failing_halfway_leaves_the_old_file_and_no_temp(
     before = store.path.read_bytes()
     real_fdopen = os.fdopen
     monkeypatch.setattr(
-        "eaccounting.tokens.os.fdopen", lambda *a, **k: _HalfWriter(real_fdopen(*a, **k))
+        "eaccounting._secret_files.os.fdopen", lambda *a, **k: _HalfWriter(real_fdopen(*a, **k))
     )
     with pytest.raises(
         TokenStoreAccessError, match=r"\(No space left on device\); the previous"
