@@ -66,6 +66,17 @@ class WriteBackTokenStore:
     def unlock(self) -> None:
         self.inner.unlock()
 
+    # Checked before a refresh spends the token; bounded lock waits name the real lock file.
+    def check_writable(self) -> None:
+        self.inner.check_writable()
+
+    @property
+    def lock_wait_seconds(self) -> float | None:
+        return self.inner.lock_wait_seconds
+
+    def lock_timeout_error(self, waited: float) -> Exception:
+        return self.inner.lock_timeout_error(waited)
+
     def _write_back(self, secret: str) -> None:
         problem = ""
         for _ in range(self.attempts):

@@ -159,10 +159,15 @@ class AsyncObjectLock(ObjectLock):
 
 
 class Coordinator:
-    """The locks shared by every TokenManager that uses one token store."""
+    """The locks (and the unsaved pair) shared by every TokenManager of one token store."""
 
     def __init__(self) -> None:
         self.thread_lock = threading.Lock()
+        #: A rotated pair the store refused to save: the newest this process holds. Shared so
+        #: that every client of the store uses it, not the spent pair in the store.
+        self.unsaved: Any = None
+        #: Refresh tokens known to be used up (spent here, or replaced by a new consent).
+        self.superseded: deque[str] = deque(maxlen=32)
         self._loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
             weakref.WeakKeyDictionary()
         )
@@ -211,58 +216,116 @@ def _process_unlock(store: object) -> None:
         unlock()
 
 
-def _lock_deadline(store: object) -> float | None:
-    """When to stop waiting for a shared store's refresh lease (None: the store sets no bound)."""
-    wait = getattr(store, "lock_wait_seconds", None)
-    return None if wait is None else time.monotonic() + float(wait)
+class _Wait:
+    """How long a refresh may wait for the locks: the store's ``lock_wait_seconds`` if it
+    sets one, else ``fallback`` (the call's timeout). Every wait is bounded by it."""
 
+    def __init__(self, store: object, fallback: float) -> None:
+        setting = getattr(store, "lock_wait_seconds", None)
+        self.store = store
+        self.seconds = fallback if setting is None else float(setting)
+        self.deadline = time.monotonic() + self.seconds
 
-def _check_lock_wait(store: object, deadline: float | None) -> None:
-    if deadline is not None and time.monotonic() > deadline:
-        from .stores.lease import StoreLockTimeoutError
+    def remaining(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
 
-        raise StoreLockTimeoutError(
-            f"gave up after {getattr(store, 'lock_wait_seconds', 0):g} s waiting for the refresh "
-            f"lease of {store!r}: another worker holds it and neither released it nor let it "
-            "expire (check lease_seconds < wait_seconds and the store's server)"
+    def expired(self) -> bool:
+        return time.monotonic() >= self.deadline
+
+    def in_process_timeout(self) -> Exception:
+        from .errors import TokenLockTimeoutError
+
+        return TokenLockTimeoutError(
+            f"gave up after {self.seconds:g} s waiting for another thread or task of this "
+            f"process to finish refreshing the token of {self.store!r}; no refresh token was "
+            "spent by this call",
+            path=None,
+            waited=self.seconds,
+        )
+
+    def process_timeout(self) -> Exception:
+        """The store's own error if it has one (it names its lock), else a generic one."""
+        make = getattr(self.store, "lock_timeout_error", None)
+        if callable(make):
+            error = make(self.seconds)
+            if isinstance(error, Exception):
+                return error
+        if hasattr(self.store, "lease"):  # the shared stores of eaccounting.stores
+            from .stores.lease import StoreLockTimeoutError
+
+            return StoreLockTimeoutError(
+                f"gave up after {self.seconds:g} s waiting for the refresh lease of "
+                f"{self.store!r}: another worker holds it and neither released it nor let it "
+                "expire (check lease_seconds < wait_seconds and the store's server)",
+                path=None,
+                waited=self.seconds,
+            )
+        from .errors import TokenLockTimeoutError
+
+        return TokenLockTimeoutError(
+            f"gave up after {self.seconds:g} s waiting for the refresh lock of {self.store!r} "
+            "(its try_lock() kept answering False); no refresh token was spent",
+            path=None,
+            waited=self.seconds,
         )
 
 
 @contextlib.contextmanager
-def refresh_lock(coordinator: Coordinator, store: object) -> Iterator[None]:
-    """Held while refreshing: one thread of this process, and one process, at a time."""
-    with coordinator.thread_lock:
-        deadline = _lock_deadline(store)
+def refresh_lock(coordinator: Coordinator, store: object, wait: float) -> Iterator[None]:
+    """Held while refreshing: one thread of this process, and one process, at a time.
+
+    Waits at most ``wait`` seconds in all (or the store's ``lock_wait_seconds``), then raises
+    :class:`~eaccounting.TokenLockTimeoutError`.
+    """
+    bound = _Wait(store, wait)
+    if not coordinator.thread_lock.acquire(timeout=bound.remaining()):
+        raise bound.in_process_timeout()
+    try:
         while not _try_process_lock(store):
-            _check_lock_wait(store, deadline)
-            time.sleep(0.01)
+            if bound.expired():
+                raise bound.process_timeout()
+            time.sleep(min(0.01, bound.remaining()))
         try:
             yield
         finally:
             _process_unlock(store)
+    finally:
+        coordinator.thread_lock.release()
 
 
 @contextlib.asynccontextmanager
-async def arefresh_lock(coordinator: Coordinator, store: object) -> AsyncIterator[None]:
+async def arefresh_lock(
+    coordinator: Coordinator, store: object, wait: float
+) -> AsyncIterator[None]:
     """Async :func:`refresh_lock`: one task per loop, then one thread, then one process."""
-    async with coordinator.loop_lock():
+    bound = _Wait(store, wait)
+    loop_lock = coordinator.loop_lock()
+    try:
+        # A cancelled Lock.acquire never leaves the lock taken, so the timeout is safe here.
+        async with asyncio.timeout(bound.remaining()):
+            await loop_lock.acquire()
+    except TimeoutError:
+        raise bound.in_process_timeout() from None
+    try:
         # Never block the event loop on the thread lock: poll it.
         lock = coordinator.thread_lock
         while not lock.acquire(blocking=False):
+            if bound.expired():
+                raise bound.in_process_timeout()
             await asyncio.sleep(0.002)
         try:
-            deadline = _lock_deadline(store)
             while not _try_process_lock(store):
-                _check_lock_wait(store, deadline)
-                await asyncio.sleep(0.01)
-        except BaseException:
-            lock.release()
-            raise
-        try:
-            yield
+                if bound.expired():
+                    raise bound.process_timeout()
+                await asyncio.sleep(min(0.01, bound.remaining()))
+            try:
+                yield
+            finally:
+                _process_unlock(store)
         finally:
-            _process_unlock(store)
             lock.release()
+    finally:
+        loop_lock.release()
 
 
 def shielded(value: T) -> T:

@@ -3,6 +3,7 @@ and turning the token endpoint's refusals into typed errors."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -11,10 +12,17 @@ import httpx
 
 from ._concurrency import coordinator_for
 from ._logging import logger
-from .errors import EAccountingError, ReconsentRequiredError
+from .errors import (
+    ConfigurationError,
+    EAccountingError,
+    ReconsentRequiredError,
+    TokenPersistenceError,
+    TokenStoreAccessError,
+)
 from .tokens import Token, TokenStore
 
 __all__ = [
+    "DEFAULT_LOCK_WAIT_SECONDS",
     "TokenEndpointError",
     "TokenPersistenceError",
     "TokenState",
@@ -31,11 +39,20 @@ class TokenEndpointError(EAccountingError):
         self.error = error
 
 
-class TokenPersistenceError(ReconsentRequiredError):
-    """A rotated token pair was received but could not be saved.
+#: How long a refresh waits for another process's refresh lock when neither the store
+#: (``lock_wait_seconds``) nor the client's timeout says (``timeout=None``).
+DEFAULT_LOCK_WAIT_SECONDS = 60.0
 
-    The previous refresh token is already invalid, so the user must authorize again.
-    """
+
+def lock_wait_of(timeout: httpx.Timeout | float | None) -> float:
+    """The call's timeout as one bound for waiting on a refresh lock: its longest part."""
+    if timeout is None:
+        return DEFAULT_LOCK_WAIT_SECONDS
+    if not isinstance(timeout, httpx.Timeout):
+        return float(timeout)
+    parts = [timeout.connect, timeout.read, timeout.write, timeout.pool]
+    finite = [float(part) for part in parts if part is not None]
+    return max(finite) if finite else DEFAULT_LOCK_WAIT_SECONDS
 
 
 def translate_oauth_error(exc: Exception, grant: str = "refresh_token") -> EAccountingError:
@@ -82,6 +99,7 @@ class TokenState:
         self.refresh_skew = refresh_skew
         self.clock = clock
         self.timeout = timeout
+        self.lock_wait = lock_wait_of(timeout)
         self._coordinator = coordinator_for(store)
         self._token: Token | None = None
         #: How many refresh requests this manager sent (for tests and diagnostics).
@@ -101,9 +119,20 @@ class TokenState:
             self._token = self.store.load()
         return self._token
 
+    def _newest(self, stored: Token | None) -> Token | None:
+        """The stored pair, unless it is older than a pair we hold unsaved."""
+        unsaved: Token | None = self._coordinator.unsaved
+        if unsaved is None:
+            return stored
+        if stored is None or stored.refresh_token in self._coordinator.superseded:
+            return unsaved
+        # The store moved on: the caller saved our pair, or another process refreshed.
+        self._coordinator.unsaved = None
+        return stored
+
     def _reuse(self, stale: str | None) -> Token | None:
         """Under the lock: a token someone else already refreshed, if there is one."""
-        stored = self.store.load()
+        stored = self._newest(self.store.load())
         if stored is not None and stored.access_token != stale and self._fresh(stored):
             self._token = stored
             return stored
@@ -128,8 +157,32 @@ class TokenState:
                 "(request the offline_access scope)"
             )
         if not self.client_id or not self.client_secret:
-            raise ValueError("client_id and client_secret are required to refresh a token")
+            raise ConfigurationError(
+                "client_id and client_secret are required to refresh a token (pass them, or "
+                "set EACCOUNTING_CLIENT_ID and EACCOUNTING_CLIENT_SECRET)"
+            )
         return token.refresh_token
+
+    def _check_store_writable(self) -> None:
+        """Before a refresh token or code is spent: can the store take the new pair?"""
+        check = getattr(self.store, "check_writable", None)
+        writable = getattr(self.store, "writable", None)
+        try:
+            if callable(check):
+                check()
+                return
+            ok = writable() if callable(writable) else True
+        except EAccountingError:
+            raise
+        except Exception as exc:
+            raise TokenStoreAccessError(
+                f"checking that {self.store!r} can be written failed ({type(exc).__name__}); "
+                "no refresh token was spent"
+            ) from exc
+        if not ok:
+            raise TokenStoreAccessError(
+                f"the token store {self.store!r} cannot be written now; no refresh token was spent"
+            )
 
     def _persist(self, payload: Mapping[str, Any], previous: Token | None) -> Token:
         data = dict(payload)
@@ -140,18 +193,41 @@ class TokenState:
         if not data.get("scope") and previous is not None:
             data["scope"] = previous.scope
         token = Token.from_dict(data)
+        if previous is not None and previous.refresh_token:
+            self._coordinator.superseded.append(previous.refresh_token)
+        elif previous is None:  # a new consent replaces whatever the store holds
+            with contextlib.suppress(Exception):
+                stored = self.store.load()
+                if stored is not None and stored.refresh_token:
+                    self._coordinator.superseded.append(stored.refresh_token)
         try:
             self.store.save(token)
         except Exception as exc:
+            # The old refresh token is spent: keep the new pair for this process and hand it
+            # to the caller, who may persist it elsewhere. Losing it would lose the grant.
+            self._token = self._coordinator.unsaved = token
+            self.refresh_count += 1
+            path = getattr(exc, "path", None)
             raise TokenPersistenceError(
-                "re-consent required: a rotated refresh token was received but saving it to "
-                f"{self.store!r} failed ({type(exc).__name__}); the previous refresh token is "
-                "no longer valid"
+                f"a rotated token pair was received but saving it to {self.store!r} failed "
+                f"({_describe(exc)}); the pair is kept in memory, so this "
+                "process's later calls use it, and is attached as .token: persist it "
+                "elsewhere before the process exits, or the user must authorize again",
+                path=path if isinstance(path, str) else None,
+                token=token,
             ) from exc
+        self._coordinator.unsaved = None
         self._token = token
         self.refresh_count += 1
         logger.debug("eaccounting: access token refreshed, expires_at=%.0f", token.expires_at)
         return token
+
+
+def _describe(exc: Exception) -> str:
+    """Our own and the OS's messages carry no secrets; a custom store's might: name it only."""
+    if isinstance(exc, (OSError, EAccountingError)):
+        return f"{type(exc).__name__}: {exc}"
+    return type(exc).__name__
 
 
 def authlib_httpx() -> Any:

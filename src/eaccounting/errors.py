@@ -25,12 +25,17 @@ __all__ = [
     "ConflictError",
     "EAccountingError",
     "FieldError",
+    "InvalidTokenFileError",
     "NotFoundError",
     "PagingError",
     "PermissionDeniedError",
     "RateLimitError",
     "ReconsentRequiredError",
     "ServerError",
+    "TokenLockTimeoutError",
+    "TokenPersistenceError",
+    "TokenStoreAccessError",
+    "TokenStoreError",
     "UnexpectedRedirectError",
     "UpdateConflictError",
     "ValidationError",
@@ -63,6 +68,60 @@ class ReconsentRequiredError(EAccountingError):
     Raised on ``invalid_grant`` (a rotated token reused, a password change, a revoked grant)
     and when there is no refresh token to use.
     """
+
+
+# -- token stores: reading, writing and locking the place the token pair lives ---------------
+
+
+class TokenStoreError(EAccountingError):
+    """A token store could not be read, written or locked. ``path`` names it (a file, a key).
+
+    None of these means the grant is lost: the refresh token was either not spent (the store
+    is checked before a refresh) or the new pair is still in hand (``TokenPersistenceError``).
+    """
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class InvalidTokenFileError(TokenStoreError, ValueError):
+    """The store holds something that is not a token pair (empty, garbage, wrong types)."""
+
+
+class TokenStoreAccessError(TokenStoreError):
+    """The store cannot be read or written (permissions, owner, read-only or full disk).
+
+    Raised by a refresh *before* the refresh token is spent, so fixing the cause and calling
+    again is enough.
+    """
+
+
+class TokenLockTimeoutError(TokenStoreError):
+    """Another process or thread held the refresh lock longer than the call may wait.
+
+    ``lock_path`` is the lock file (or the store), ``waited`` the seconds waited.
+    """
+
+    def __init__(
+        self, message: str, *, path: str | None = None, waited: float | None = None
+    ) -> None:
+        super().__init__(message, path=path)
+        self.lock_path = path
+        self.waited = waited
+
+
+class TokenPersistenceError(TokenStoreError):
+    """A rotated token pair was received but could not be saved.
+
+    The previous refresh token is spent; the new pair is kept in memory by the client that
+    received it (later calls of this process use it) and is attached as ``token`` so the
+    caller can persist it elsewhere. ``token`` never appears in ``str()`` or ``repr()``.
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, token: Any = None) -> None:
+        super().__init__(message, path=path)
+        self.token = token
 
 
 @attrs.frozen

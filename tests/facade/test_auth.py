@@ -230,21 +230,25 @@ class BrokenStore(MemoryTokenStore):
         raise OSError("disk full")
 
 
-def test_failure_to_persist_a_rotated_token_says_reconsent_required(flavour: str) -> None:
+def test_failure_to_persist_a_rotated_token_keeps_the_pair_and_attaches_it(flavour: str) -> None:
     fake = FakeVisma()
-    with (
-        _client(fake, BrokenStore(_expired())) as client,
-        pytest.raises(TokenPersistenceError) as info,
-    ):
-        client.request("GET", "/customers")
-    assert isinstance(info.value, ReconsentRequiredError)
-    assert "re-consent required: a rotated refresh token was received but saving it" in str(
-        info.value
-    )
-    assert "OSError" in str(info.value)
-    assert "refresh-1" not in str(info.value)
-    # Nothing was sent with the unsaved token.
-    assert fake.api_calls == []
+    with _client(fake, BrokenStore(_expired())) as client:
+        with pytest.raises(TokenPersistenceError) as info:
+            client.request("GET", "/customers")
+        # Not a re-consent: the new pair is in hand (in memory and on the error).
+        assert not isinstance(info.value, ReconsentRequiredError)
+        assert str(info.value).startswith(
+            "a rotated token pair was received but saving it to MemoryTokenStore"
+        )
+        assert "OSError: disk full" in str(info.value)
+        assert info.value.token.refresh_token == "refresh-1"
+        assert "refresh-1" not in str(info.value) and "refresh-1" not in repr(info.value)
+        assert "access-1" not in str(info.value) and "access-1" not in repr(info.value)
+        # Nothing was sent with the unsaved token by the failed call ...
+        assert fake.api_calls == []
+        # ... and the next call uses it, without another refresh.
+        assert client.request("GET", "/customers").json()["auth"] == "access-1"
+    assert fake.refresh_calls == 1
 
 
 def test_reusing_a_rotated_refresh_token_after_a_crash_asks_for_reconsent(flavour: str) -> None:

@@ -25,6 +25,7 @@ from eaccounting import (
     ReconsentRequiredError,
     RetryPolicy,
     Token,
+    TokenStoreAccessError,
 )
 from eaccounting.auth import TokenPersistenceError
 from eaccounting.testing import Emulator, Faults
@@ -150,7 +151,7 @@ class _FailingSave(FileTokenStore):
         raise OSError(28, "No space left on device")
 
 
-def test_failed_persist_of_a_rotated_pair_says_reconsent_required(tmp_path: Path) -> None:
+def test_failed_persist_of_a_rotated_pair_keeps_the_grant(tmp_path: Path) -> None:
     clock = ManualClock()
     emu = Emulator("se", clock=clock)
     path = tmp_path / "token.json"
@@ -161,17 +162,21 @@ def test_failed_persist_of_a_rotated_pair_says_reconsent_required(tmp_path: Path
 
     with pytest.raises(TokenPersistenceError) as info:
         client.customers.list()
-    assert isinstance(info.value, ReconsentRequiredError)
-    assert str(info.value).startswith("re-consent required: a rotated refresh token was received")
-    assert "previous refresh token is no longer valid" in str(info.value)
+    assert not isinstance(info.value, ReconsentRequiredError)
+    assert str(info.value).startswith("a rotated token pair was received but saving it")
+    assert "OSError: [Errno 28] No space left on device" in str(info.value)
+    rotated = info.value.token
+    assert isinstance(rotated, Token) and rotated.refresh_token != original.refresh_token
 
     # What is on disk: the previous pair, intact, whose refresh token the server consumed.
     on_disk = json.loads(path.read_text())
     assert on_disk["refresh_token"] == original.refresh_token
     assert original.refresh_token in emu.core.identity.consumed_refresh
-    # The next process that loads it is told the same, not left retrying or silently failing.
-    with pytest.raises(ReconsentRequiredError, match="invalid_grant"):
-        emu.client(token_store=FileTokenStore(path)).customers.list()
+    # This process goes on with the pair in memory; the caller can persist the attached one.
+    assert client.customers.list().items == []
+    FileTokenStore(path).save(rotated)
+    assert emu.client(token_store=FileTokenStore(path)).customers.list().items == []
+    assert emu.core.identity.token_requests["refresh_token"] == 1
 
 
 _CRASH_AFTER_RECEIPT = textwrap.dedent(
@@ -292,10 +297,13 @@ def test_a_write_failing_halfway_leaves_the_old_file_and_no_temp(
     before = store.path.read_bytes()
     real_fdopen = os.fdopen
     monkeypatch.setattr(
-        "eaccounting.tokens.os.fdopen", lambda *a, **k: _HalfWriter(real_fdopen(*a, **k))
+        "eaccounting._secret_files.os.fdopen", lambda *a, **k: _HalfWriter(real_fdopen(*a, **k))
     )
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(
+        TokenStoreAccessError, match=r"\(No space left on device\); the previous"
+    ) as info:
         store.save(_token(2))
+    assert isinstance(info.value.__cause__, OSError)
     assert store.path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["token.json"]
     assert store.load() == _token(1)

@@ -45,12 +45,15 @@ class AsyncTokenFlow(TokenState):
 
     async def arefresh(self, transport: httpx.AsyncBaseTransport, *, stale: str | None) -> Token:
         """Refresh unless another caller already replaced the token ``stale``."""
-        async with arefresh_lock(self._coordinator, self.store):
+        async with arefresh_lock(self._coordinator, self.store, self.lock_wait):
             reused = self._reuse(stale)
             if reused is not None:
                 return reused
-            current = self.store.load()
+            current = self._newest(self.store.load())
             refresh_token = self._refresh_token_of(current)
+            # Spending the refresh token is irreversible: first make sure the new pair can be
+            # saved (a store that cannot take it fails here, with the grant intact).
+            self._check_store_writable()
             return await ashielded(self._arotate(transport, refresh_token, current))
 
     async def _arotate(
@@ -106,21 +109,20 @@ class AsyncTokenFlow(TokenState):
         code_verifier: str | None = None,
     ) -> Token:
         """Exchange an authorization code for a token pair and save it to the store."""
-        async with (
-            arefresh_lock(self._coordinator, self.store),
-            self._async_oauth(transport) as oauth,
-        ):
-            payload = await _acall_token_endpoint(
-                lambda: oauth.fetch_token(
+        async with arefresh_lock(self._coordinator, self.store, self.lock_wait):
+            self._check_store_writable()  # a code is single-use too
+            async with self._async_oauth(transport) as oauth:
+                payload = await _acall_token_endpoint(
+                    lambda: oauth.fetch_token(
+                        self.token_url,
+                        grant_type="authorization_code",
+                        code=code,
+                        redirect_uri=redirect_uri,
+                        code_verifier=code_verifier,
+                    ),
                     self.token_url,
-                    grant_type="authorization_code",
-                    code=code,
-                    redirect_uri=redirect_uri,
-                    code_verifier=code_verifier,
-                ),
-                self.token_url,
-                grant="authorization_code",
-            )
+                    grant="authorization_code",
+                )
             return self._persist(payload, None)
 
 

@@ -46,12 +46,15 @@ class TokenFlow(TokenState):
 
     def refresh(self, transport: httpx.BaseTransport, *, stale: str | None) -> Token:
         """Refresh unless another caller already replaced the token ``stale``."""
-        with refresh_lock(self._coordinator, self.store):
+        with refresh_lock(self._coordinator, self.store, self.lock_wait):
             reused = self._reuse(stale)
             if reused is not None:
                 return reused
-            current = self.store.load()
+            current = self._newest(self.store.load())
             refresh_token = self._refresh_token_of(current)
+            # Spending the refresh token is irreversible: first make sure the new pair can be
+            # saved (a store that cannot take it fails here, with the grant intact).
+            self._check_store_writable()
             return shielded(self._rotate(transport, refresh_token, current))
 
     def _rotate(
@@ -107,21 +110,20 @@ class TokenFlow(TokenState):
         code_verifier: str | None = None,
     ) -> Token:
         """Exchange an authorization code for a token pair and save it to the store."""
-        with (
-            refresh_lock(self._coordinator, self.store),
-            self._sync_oauth(transport) as oauth,
-        ):
-            payload = _call_token_endpoint(
-                lambda: oauth.fetch_token(
+        with refresh_lock(self._coordinator, self.store, self.lock_wait):
+            self._check_store_writable()  # a code is single-use too
+            with self._sync_oauth(transport) as oauth:
+                payload = _call_token_endpoint(
+                    lambda: oauth.fetch_token(
+                        self.token_url,
+                        grant_type="authorization_code",
+                        code=code,
+                        redirect_uri=redirect_uri,
+                        code_verifier=code_verifier,
+                    ),
                     self.token_url,
-                    grant_type="authorization_code",
-                    code=code,
-                    redirect_uri=redirect_uri,
-                    code_verifier=code_verifier,
-                ),
-                self.token_url,
-                grant="authorization_code",
-            )
+                    grant="authorization_code",
+                )
             return self._persist(payload, None)
 
 

@@ -57,10 +57,13 @@ def describe_error(exc: BaseException) -> tuple[str, int]:
         ConfigurationError,
         FieldError,
         ReconsentRequiredError,
+        TokenStoreError,
         ValidationError,
     )
 
     if isinstance(exc, ConfigurationError):  # no credentials: it names the login command
+        return str(exc), EXIT_AUTH
+    if isinstance(exc, TokenStoreError):  # the token file: unreadable, locked, not writable
         return str(exc), EXIT_AUTH
     if isinstance(exc, ReconsentRequiredError):
         return f"{exc} (run `eaccounting auth login`)", EXIT_AUTH

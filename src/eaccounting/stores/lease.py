@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import EAccountingError
+from ..errors import InvalidTokenFileError, TokenLockTimeoutError
 from ..tokens import Token
 
 __all__ = [
@@ -80,7 +80,7 @@ class LeasedStore:
         return self.lease.rotation_wait_seconds
 
 
-class StoreLockTimeoutError(EAccountingError):
+class StoreLockTimeoutError(TokenLockTimeoutError):
     """Another worker held the refresh lease for longer than ``wait_seconds``."""
 
 
@@ -96,8 +96,9 @@ def encode_token(token: Token) -> str:
 def decode_token(raw: str | bytes, where: str) -> Token:
     try:
         return Token.from_dict(json.loads(raw))
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ValueError(
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, ValidationError
+        raise InvalidTokenFileError(
             f"{where} does not hold a valid token (expected a JSON object with access_token "
-            f"and expires_at): {type(exc).__name__}"
-        ) from None
+            f"and expires_at): {type(exc).__name__}",
+            path=where,
+        ) from exc
