@@ -31,6 +31,7 @@ from .errors import (
     PermissionDeniedError,
     RateLimitError,
     ReconsentRequiredError,
+    ResponseDecodeError,
     ServerError,
     ValidationError,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "RateLimitError",
     "RateLimiter",
     "ReconsentRequiredError",
+    "ResponseDecodeError",
     "RetryPolicy",
     "ServerError",
     "SyncPager",

@@ -29,6 +29,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "ReconsentRequiredError",
+    "ResponseDecodeError",
     "ServerError",
     "ValidationError",
     "error_from_response",
@@ -149,6 +150,24 @@ class RateLimitError(APIError):
 
 class ServerError(APIError):
     """5xx: a server or dependency failure."""
+
+
+class ResponseDecodeError(EAccountingError):
+    """A response the API sent as a success has a body that is not JSON (cut off, not UTF-8).
+
+    ``status``, ``method`` and ``url`` (query string left out) name the response; ``excerpt``
+    holds its first bytes, credentials masked; the decoder's own error is the ``__cause__``.
+    """
+
+    def __init__(
+        self, message: str, *, status: int, method: str, url: str, excerpt: str, size: int
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.method = method
+        self.url = url
+        self.excerpt = excerpt
+        self.size = size
 
 
 _BY_STATUS: dict[int, type[APIError]] = {
