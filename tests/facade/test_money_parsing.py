@@ -174,3 +174,28 @@ def test_the_decoder_keeps_ints_and_refuses_what_json_cannot_say() -> None:
     for text in (b'{"x": NaN}', b'{"x": Infinity}', b'{"x": 1'):
         with pytest.raises(ValueError):
             loads(text)
+
+
+def test_a_large_body_decodes_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from eaccounting import _json_wire
+
+    seen: list[tuple[int, bool]] = []
+    real = _json_wire._decoder
+
+    class Recording:
+        def decode(self, content: bytes) -> Any:
+            seen.append((len(content), gc.isenabled()))
+            return real.decode(content)
+
+    monkeypatch.setattr(_json_wire, "_decoder", Recording())
+    large = b'{"Data":[' + b",".join([b'{"Amount":0.1}'] * 10_000) + b"]}"
+    assert len(large) >= 64 * 1024
+    assert gc.isenabled()
+    assert len(loads(large)["Data"]) == 10_000
+    assert loads(b'{"Amount":0.1}') == {"Amount": Decimal("0.1")}
+    with pytest.raises(ValueError):
+        loads(large[:-1])
+    assert seen == [(len(large), False), (14, True), (len(large) - 1, False)]
+    assert gc.isenabled()
