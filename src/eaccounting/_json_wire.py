@@ -20,7 +20,6 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
-import msgspec
 
 from ._gc_pause import collector_paused
 from ._logging import redact
@@ -59,7 +58,18 @@ def dumps(value: Any, *, indent: int | None = None) -> bytes:
     return text.encode("utf-8")
 
 
-_decoder = msgspec.json.Decoder(float_hook=Decimal)
+# msgspec's decoder, made on first use (importing msgspec is kept out of ``import eaccounting``).
+_decoder: Any = None
+
+
+def _make_decoder() -> Any:
+    global _decoder
+    import msgspec
+
+    _decoder = msgspec.json.Decoder(float_hook=Decimal)
+    return _decoder
+
+
 _BOM = b"\xef\xbb\xbf"
 EXCERPT_BYTES = 120
 # A body this large (a page of a few dozen rows) decodes with the garbage collector paused.
@@ -69,15 +79,20 @@ _LARGE = 64 * 1024
 def loads(content: bytes | str) -> Any:
     """JSON text as Python objects, numbers with a fraction or exponent as ``Decimal``.
 
-    Raises ``msgspec.DecodeError`` (a ``ValueError``) for anything that is not one JSON value,
-    including NaN and Infinity, which JSON does not have.
+    Raises ``ValueError`` (msgspec's ``DecodeError``) for anything that is not one JSON value,
+    including NaN and Infinity, which JSON does not have, and for a number beyond the range of
+    ``Decimal`` or an integer too long to read (thousands of digits).
     """
     if isinstance(content, bytes) and content.startswith(_BOM):
         content = content[3:]
-    if len(content) < _LARGE:
-        return _decoder.decode(content)
-    with collector_paused():  # decoded JSON holds no reference cycles
-        return _decoder.decode(content)
+    decoder = _decoder or _make_decoder()
+    try:
+        if len(content) < _LARGE:
+            return decoder.decode(content)
+        with collector_paused():  # decoded JSON holds no reference cycles
+            return decoder.decode(content)
+    except ArithmeticError as exc:  # Decimal refuses an exponent beyond its range (1e999…9)
+        raise ValueError(f"a JSON number is out of Decimal's range ({exc!r})") from exc
 
 
 def decode_response(response: httpx.Response) -> Any:
@@ -87,7 +102,7 @@ def decode_response(response: httpx.Response) -> Any:
         return None
     try:
         return loads(content)
-    except msgspec.DecodeError as exc:
+    except ValueError as exc:  # msgspec.DecodeError
         raise _decode_error(response, exc) from exc
 
 

@@ -182,7 +182,7 @@ def test_a_large_body_decodes_with_the_collector_paused(monkeypatch: pytest.Monk
     from eaccounting import _json_wire
 
     seen: list[tuple[int, bool]] = []
-    real = _json_wire._decoder
+    real = _json_wire._decoder or _json_wire._make_decoder()
 
     class Recording:
         def decode(self, content: bytes) -> Any:

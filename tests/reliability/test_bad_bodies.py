@@ -84,6 +84,8 @@ def test_a_truncated_200_raises_response_decode_error(call: str, flavour: str) -
         (b'{"TotalAmount": NaN}', "JSON is malformed: invalid character"),
         (b'{"Name": "\xff\xfe"}', "Invalid UTF-8 encoded string"),
         (b'{"a": 1} trailing', "JSON is malformed: trailing characters"),
+        (b'{"TotalAmount": 1e999999999999999999999}', "out of Decimal's range"),
+        (b'{"Count": 1' + b"0" * 5000 + b"}", "Integer value out of range"),
     ],
 )
 def test_any_body_that_is_not_json_raises_the_typed_error(
