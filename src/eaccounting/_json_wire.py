@@ -107,16 +107,18 @@ def decode_response(response: httpx.Response) -> Any:
 
 
 def _decode_error(response: httpx.Response, exc: Exception) -> ResponseDecodeError:
-    request = response.request
-    url = str(request.url.copy_with(query=None))
+    try:
+        method, url = response.request.method, str(response.request.url.copy_with(query=None))
+    except RuntimeError:  # a Response built without its request
+        method, url = "?", "?"
     content = response.content
     excerpt = redact(content[:EXCERPT_BYTES].decode("utf-8", errors="replace"))
     more = "..." if len(content) > EXCERPT_BYTES else ""
     return ResponseDecodeError(
-        f"{response.status_code} {request.method} {url}: the body is not valid JSON "
+        f"{response.status_code} {method} {url}: the body is not valid JSON "
         f"({exc}); {len(content):,} bytes, starting {excerpt!r}{more}",
         status=response.status_code,
-        method=request.method,
+        method=method,
         url=url,
         excerpt=excerpt,
         size=len(content),

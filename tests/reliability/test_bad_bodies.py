@@ -121,3 +121,11 @@ def test_an_empty_200_is_none_not_an_error(flavour: str) -> None:
     handler, _ = _serving(b"")
     client, _ = make_client(handler)
     assert client.get_json("/customerinvoices") is None
+
+
+def test_a_response_without_its_request_still_gets_the_typed_error() -> None:
+    from eaccounting._json_wire import decode_response
+
+    with pytest.raises(ResponseDecodeError) as info:
+        decode_response(httpx.Response(200, content=TRUNCATED))
+    assert (info.value.method, info.value.url, info.value.status) == ("?", "?", 200)
