@@ -53,7 +53,8 @@ $(GEN)/openapi.json: $(GEN)/normalised.json overlays/decisions.toml $(wildcard s
 	$(PY) -m spec overlay
 overlay: $(GEN)/openapi.json
 
-$(GEN)/eaccounting_api/openapi.json: $(GEN)/openapi.json spec/generator.yaml spec/generate.py spec/bodies.py $(wildcard spec/templates/* spec/templates/property_templates/*)
+$(GEN)/eaccounting_api/openapi.json: $(GEN)/openapi.json spec/generator.yaml spec/generate.py spec/bodies.py \
+		spec/decimal_numbers.py $(wildcard spec/templates/* spec/templates/property_templates/*)
 	$(PY) -m spec generate
 generate: $(GEN)/eaccounting_api/openapi.json
 

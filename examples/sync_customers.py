@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -27,7 +26,8 @@ import eaccounting
 
 def load_state(path: Path) -> dict[str, Any]:
     if path.exists():
-        return dict(json.loads(path.read_text(encoding="utf-8")))
+        # Amounts come back as Decimal, every digit as written.
+        return dict(eaccounting.json_loads(path.read_bytes()))
     return {"watermark": None, "customers": {}}
 
 
@@ -35,8 +35,9 @@ def save_state(path: Path, state: dict[str, Any]) -> None:
     """Write atomically: a crash leaves the previous state, never half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(state, handle, indent=2, ensure_ascii=False)
+    with os.fdopen(fd, "wb") as handle:
+        # to_dict() keeps amounts as Decimal: json_dumps writes them with every digit.
+        handle.write(eaccounting.json_dumps(state, indent=2))
     os.replace(tmp, path)
 
 

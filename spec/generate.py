@@ -39,8 +39,11 @@ def generate(spec_path: Path, out: Path) -> list[str]:
     if out.exists():
         shutil.rmtree(out)
     bin_dir = Path(sys.executable).parent
+    # The generator, with number properties typed Decimal (spec/decimal_numbers.py).
     command = [
-        str(bin_dir / "openapi-python-client"),
+        sys.executable,
+        "-m",
+        "spec.decimal_numbers",
         "generate",
         "--path",
         str(spec_path),

@@ -13,6 +13,8 @@ The generated models and operations (``eaccounting_api``) are imported on first 
 from __future__ import annotations
 
 from ._client import AsyncClient, Client
+from ._json_wire import dumps as json_dumps
+from ._json_wire import loads as json_loads
 from ._version import __spec_version__, __version__
 from .auth import AuthorizationRequest, TokenEndpointError, TokenPersistenceError
 from .changes import achanged_since, changed_since
@@ -33,6 +35,7 @@ from .errors import (
     PermissionDeniedError,
     RateLimitError,
     ReconsentRequiredError,
+    ResponseDecodeError,
     ServerError,
     TokenLockTimeoutError,
     TokenStoreAccessError,
@@ -76,6 +79,7 @@ __all__ = [
     "RateLimitError",
     "RateLimiter",
     "ReconsentRequiredError",
+    "ResponseDecodeError",
     "RetryPolicy",
     "ServerError",
     "SyncPager",
@@ -93,4 +97,6 @@ __all__ = [
     "__version__",
     "achanged_since",
     "changed_since",
+    "json_dumps",
+    "json_loads",
 ]

@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 import httpx
 
+from ._json_wire import decode_response
 from ._logging import setup_logging
 from ._origins import check_transport_security, origin_of
 from ._pipeline import Pipeline
@@ -247,6 +248,5 @@ def clean_params(params: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 
 def json_body(response: httpx.Response) -> Any:
-    if not response.content:
-        return None
-    return response.json()
+    """The decoded body (None when empty): numbers as Decimal, see ``_json_wire``."""
+    return decode_response(response)

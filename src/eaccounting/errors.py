@@ -31,6 +31,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "ReconsentRequiredError",
+    "ResponseDecodeError",
     "ServerError",
     "TokenLockTimeoutError",
     "TokenPersistenceError",
@@ -260,6 +261,24 @@ class PagingError(EAccountingError):
         super().__init__(message)
         self.path = path
         self.page = page
+
+
+class ResponseDecodeError(EAccountingError):
+    """A response the API sent as a success has a body that is not JSON (cut off, not UTF-8).
+
+    ``status``, ``method`` and ``url`` (query string left out) name the response; ``excerpt``
+    holds its first bytes, credentials masked; the decoder's own error is the ``__cause__``.
+    """
+
+    def __init__(
+        self, message: str, *, status: int, method: str, url: str, excerpt: str, size: int
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.method = method
+        self.url = url
+        self.excerpt = excerpt
+        self.size = size
 
 
 _BY_STATUS: dict[int, type[APIError]] = {

@@ -129,7 +129,7 @@ def test_every_python_snippet_runs_against_the_emulator(served: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    "page", ["auth.md", "paging.md", "errors.md", "dates-and-times.md", "types.md"]
+    "page", ["auth.md", "paging.md", "errors.md", "dates-and-times.md", "types.md", "money.md"]
 )
 def test_python_snippets_of_the_concept_pages_run(served: Any, page: str) -> None:
     """docs/<page>: its blocks run in order in one namespace, like the README's."""

@@ -202,7 +202,7 @@ def test_an_update_warns_about_the_callers_keys_only(
     client, _ = make_client(handler)
     with caplog.at_level("WARNING", logger="eaccounting"):
         client.customers.update(CUSTOMER_ID, {"email_address": "a@example.com", "Fax": "1"})
-    (_, (method, _, sent)) = wire.sent
+    (_, _, (method, _, sent)) = wire.sent  # GET, the re-read before the PUT, PUT
     assert method == "PUT"
     assert sent["EmailAddress"] == "a@example.com" and sent["BrandNewApiField"] == 7
     assert warnings_of(caplog) == [

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
+import pickle
 import uuid
 from typing import Any
 
@@ -92,6 +94,25 @@ def test_uuids_parse_fast_but_strictly() -> None:
     for bad in ("not-a-uuid", CUSTOMER_ID + "0", "+" + CUSTOMER_ID[1:], 12, spaced, underscored):
         with pytest.raises(ValueError, match="not a UUID"):
             parse_uuid(bad)
+
+
+def test_a_parsed_uuid_behaves_as_a_uuid_uuid() -> None:
+    parsed, plain = parse_uuid(CUSTOMER_ID), uuid.UUID(CUSTOMER_ID)
+    assert isinstance(parsed, uuid.UUID)
+    assert (parsed == plain, hash(parsed) == hash(plain), {parsed: 1}[plain]) == (True, True, 1)
+    assert (str(parsed), repr(parsed), parsed.hex, parsed.version) == (
+        CUSTOMER_ID,
+        f"UUID('{CUSTOMER_ID}')",
+        CUSTOMER_ID.replace("-", ""),
+        4,
+    )
+    assert (parsed.bytes, parsed.fields, parsed.urn) == (plain.bytes, plain.fields, plain.urn)
+    with pytest.raises(TypeError, match="UUID objects are immutable"):
+        parsed.int = 5  # type: ignore[misc]
+    for clone in (pickle.loads(pickle.dumps(parsed)), copy.copy(parsed), copy.deepcopy(parsed)):
+        assert clone == plain
+    # Pickled, it is a plain uuid.UUID (readable without this package).
+    assert type(pickle.loads(pickle.dumps(parsed))) is uuid.UUID
 
 
 def test_a_garbage_value_in_a_nullable_field_is_kept_as_sent() -> None:

@@ -7,13 +7,15 @@ credentials), 4 no response (connection failure, timeout).
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.highlighter import JSONHighlighter
 from rich.markup import escape
+
+from .._json_wire import dumps
 
 EXIT_API = 1
 EXIT_USAGE = 2
@@ -95,7 +97,11 @@ def emit_json(data: Any, *, pretty: bool | None = None) -> None:
     if pretty is None:
         pretty = sys.stdout.isatty()
     if pretty:
-        Console(soft_wrap=True).print_json(json.dumps(data, ensure_ascii=False))
+        # Highlighted as rich's print_json does, without its float round trip (amounts are
+        # Decimals and keep every digit).
+        text = JSONHighlighter()(dumps(data, indent=2).decode("utf-8"))
+        text.no_wrap = True
+        Console(soft_wrap=True).print(text)
     else:
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
+        sys.stdout.write(dumps(data).decode("utf-8") + "\n")
         sys.stdout.flush()

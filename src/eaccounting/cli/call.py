@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from .._json_wire import loads
 from ._connection import Connection, build_client
 from ._options import (
     BaseUrlOpt,
@@ -172,7 +173,7 @@ def _emit_response(content: bytes, pretty: bool | None) -> None:
     if not content:
         return
     try:
-        data = json.loads(content)
+        data = loads(content)
     except ValueError:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
@@ -192,9 +193,7 @@ def _all_pages(bound: Any, kwargs: dict[str, Any], page_size: int | None) -> lis
 
     def fetch(page: int, size: int) -> Page[Any]:
         response = bound.sync_detailed(page=page, pagesize=size, **kwargs)
-        return parse_page(
-            json.loads(response.content), lambda item: item, page=page, page_size=size
-        )
+        return parse_page(loads(response.content), lambda item: item, page=page, page_size=size)
 
     items: list[Any] = []
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())

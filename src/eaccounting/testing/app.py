@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import inspect
-import json
 import re
 import threading
 import uuid
@@ -17,6 +16,7 @@ from urllib.parse import parse_qsl
 
 import httpx
 
+from .._json_wire import dumps, loads
 from . import banking, ledger, purchase, resources, sales  # noqa: F401  (register handlers)
 from .clock import Clock, IdGenerator, parse_utc
 from .company import Company, Request
@@ -46,7 +46,8 @@ class Reply:
 
 
 def _dumps(payload: Any) -> bytes:
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # Decimals (amounts as the client sent them) with every digit, like the client's own encoder.
+    return dumps(payload)
 
 
 class EmulatorCore:
@@ -206,7 +207,7 @@ class EmulatorCore:
         parsed: Any = None
         if body:
             try:
-                parsed = json.loads(body)
+                parsed = loads(body)
             except ValueError:
                 raise VismaError(400, 2000, "The request body is not valid JSON.") from None
         status, payload = handler(self.company, Request(op, params, dict(parse_qsl(query)), parsed))

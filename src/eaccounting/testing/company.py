@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .._json_wire import dumps
 from .clock import Clock, IdGenerator, iso_utc, today
 from .errors import VismaError, bad_query, not_found, validation
 from .odata import Predicate, apply_orderby, compile_filter, compile_orderby, compile_select
@@ -378,7 +378,7 @@ class Company:
         self._filters.clear()
 
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(json.dumps(self.dump(), indent=1, sort_keys=False), "utf-8")
+        Path(path).write_bytes(dumps(self.dump(), indent=1))
 
 
 def _positive_int(text: str, name: str) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import socket
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from .._json_wire import loads
 from .app import ASGIApp, EmulatorCore
 from .clock import Clock, ManualClock, SystemClock
 from .company import MAX_PAGE_SIZE
@@ -226,7 +226,7 @@ class Emulator:
 
     def load(self, path: str | Path) -> None:
         """Replace the company's state with a snapshot written by :meth:`snapshot`."""
-        self.core.company.restore(json.loads(Path(path).read_text("utf-8")))
+        self.core.company.restore(loads(Path(path).read_bytes()))
 
     def coverage(self) -> CoverageReport:
         return coverage(self.region.code, self.core)

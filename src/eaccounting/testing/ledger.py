@@ -4,6 +4,7 @@ from booked vouchers, accounts, fiscal years and company settings."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from .company import Company, Record, Request, money
@@ -354,7 +355,11 @@ def update_opening_balances(c: Company, r: Request) -> tuple[int, Any]:
         number = item.get("Number") if isinstance(item, dict) else None
         acc = c.coll("accounts").get(f"{first['Id']}:{number}")
         balance = item.get("Balance") if isinstance(item, dict) else None
-        if acc is None or isinstance(balance, bool) or not isinstance(balance, (int, float)):
+        if (
+            acc is None
+            or isinstance(balance, bool)
+            or not isinstance(balance, (int, float, Decimal))
+        ):
             errors.append(
                 field_error(
                     f"[{i}]",

@@ -9,6 +9,7 @@ rounds (SE, NO); ``RemainingAmount`` starts at net + VAT + roundings.
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from typing import Any
 
 from .banking import add_bank_transaction
@@ -46,6 +47,10 @@ def _assign_number(
     while str(number) in taken:
         number = c.next_number(kind)
     data[field] = str(number)
+
+
+def _as_sent(sent: Any, computed: float) -> Any:
+    return sent if isinstance(sent, Decimal) else computed
 
 
 def _rounded_total(c: Company, gross: float) -> float:
@@ -90,8 +95,10 @@ def compute_rows(c: Company, rows: list[Record] | None, credit: bool = False) ->
             net = -net
         vat = money(net * rate)
         row.update(
-            Quantity=qty,
-            UnitPrice=price,
+            # What the caller sent stays as sent, every digit of a Decimal included; the
+            # amounts below are the emulator's own (float) arithmetic.
+            Quantity=_as_sent(row.get("Quantity"), qty),
+            UnitPrice=_as_sent(row.get("UnitPrice"), price),
             VatRate=rate,
             PercentVat=rate,
             AmountNoVat=net,

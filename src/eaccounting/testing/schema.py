@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from .clock import parse_utc
@@ -298,7 +299,7 @@ def _check_value(
             )
         return value
     if t in ("integer", "number"):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
             errors.append(field_error(field, "InvalidType", f"{field} must be a number."))
         elif t == "integer" and not float(value).is_integer():
             errors.append(field_error(field, "InvalidType", f"{field} must be an integer."))
