@@ -339,6 +339,7 @@ def _action(op: Operation, models: set[str]) -> str:
 
 def render(facades: list[Facade]) -> str:
     models: set[str] = set()
+    bodies: set[str] = set()
     classes: list[str] = []
     mixins_used: set[str] = {"AsyncResource"}
     for f in facades:
@@ -346,7 +347,13 @@ def render(facades: list[Facade]) -> str:
         models.add(row.model)
         bases = [f"Async{row.extras}"] if row.extras else []
         for verb in ("list", "get", "create", "update", "delete"):
-            if verb in f.verbs:
+            if verb == "create" and verb in f.verbs:
+                # create() takes the model or the create operation's TypedDict body.
+                body = f"{f.verbs[verb].body or row.model}Body"
+                bodies.add(body)
+                bases.append(f'{MIXINS[verb]}["{row.model}", "{body}"]')
+                mixins_used.add(MIXINS[verb])
+            elif verb in f.verbs:
                 bases.append(f'{MIXINS[verb]}["{row.model}"]')
                 mixins_used.add(MIXINS[verb])
         if len(bases) == (1 if row.extras else 0):
@@ -385,6 +392,10 @@ def render(facades: list[Facade]) -> str:
         # A model named only in the strings of a base class is a use mypy sees, ruff does not.
         + ("" if re.search(rf"(?<![\w\"]){m}(?![\w\"])", text) else "  # noqa: F401")
         for m in sorted(models)
+    )
+    # Named only in the strings of the create bases (a use mypy sees, ruff does not).
+    imports += "".join(
+        f"\n    from eaccounting_api.bodies import {b}  # noqa: F401" for b in sorted(bodies)
     )
     return "\n".join(
         [

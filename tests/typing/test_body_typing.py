@@ -155,3 +155,39 @@ def test_a_misspelled_key_and_a_wrong_value_type_are_each_an_error(tmp_path: Pat
         '"Decimal | float")  [typeddict-item]',
         '25: Extra key "Id" for TypedDict "CustomerApiBody"  [typeddict-unknown-key]',
     ]
+
+
+def test_the_facades_create_takes_the_typed_body(tmp_path: Path) -> None:
+    # The literal is checked against the create operation's TypedDict where the user writes it.
+    source = """
+        import eaccounting
+
+        async def main(sync: eaccounting.Client, aio: eaccounting.AsyncClient) -> None:
+            sync.customers.create({
+                "Nmae": "Acme AB",
+                "InvoiceCity": "Stockholm",
+                "InvoicePostalCode": "111 22",
+                "TermsOfPaymentId": "8f9a3b1c-0d2e-4f5a-8b6c-7d8e9f0a1b2c",
+                "IsPrivatePerson": False,
+                "IsActive": True,
+            })
+            created = await aio.customers.create({
+                "Name": "Acme AB",
+                "InvoiceCity": "Stockholm",
+                "InvoicePostalCode": "111 22",
+                "TermsOfPaymentId": "8f9a3b1c-0d2e-4f5a-8b6c-7d8e9f0a1b2c",
+                "IsPrivatePerson": False,
+                "IsActive": True,
+            })
+            assert created.name == "Acme AB"  # typed as CustomerApi
+            sync.customer_invoices.create_credit_note({"CustomerId": 7, "Rows": []})
+    """
+    status, errors = mypy(tmp_path, source)
+    assert status == 1
+    # A literal that fits neither the model nor the TypedDict is refused as the argument.
+    assert errors == [
+        '4: Argument 1 to "create" of "SyncCreate" has incompatible type "dict[str, object]"; '
+        'expected "CustomerApi | CustomerApiBody"  [arg-type]',
+        '21: Argument 1 to "create_credit_note" of "CustomerInvoiceExtras" has incompatible type '
+        '"dict[str, object]"; expected "CustomerInvoiceApi | CustomerInvoiceApiBody"  [arg-type]',
+    ]

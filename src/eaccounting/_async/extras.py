@@ -31,6 +31,7 @@ from .mixins import AsyncCreate, AsyncResource, Id
 from .paging import AsyncPager
 
 if TYPE_CHECKING:
+    from eaccounting_api.bodies import CustomerInvoiceApiBody, CustomerInvoiceDraftApiBody
     from eaccounting_api.models.account_api import AccountApi
     from eaccounting_api.models.account_balance_api import AccountBalanceApi
     from eaccounting_api.models.bank_transaction_api import BankTransactionApi
@@ -65,16 +66,19 @@ __all__ = [
 ]
 
 
-class AsyncCustomerInvoiceExtras(AsyncCreate["CustomerInvoiceApi"]):
+class AsyncCustomerInvoiceExtras(AsyncCreate["CustomerInvoiceApi", "CustomerInvoiceApiBody"]):
     """Credit notes, the PDF (as a URL or bytes), voiding and payments."""
 
     async def create_credit_note(
-        self, body: Any, *, params: Mapping[str, Any] | None = None
+        self,
+        body: CustomerInvoiceApi | CustomerInvoiceApiBody,
+        *,
+        params: Mapping[str, Any] | None = None,
     ) -> CustomerInvoiceApi:
         """Create a credit invoice: ``body`` with ``IsCreditInvoice`` set to true."""
         data = to_json_object(body, "body")
         data["IsCreditInvoice"] = True
-        return await self.create(data, params=params)
+        return await self._create(data, params=params)
 
     async def pdf_url(self, invoice_id: Id) -> InvoiceUrlApi:
         """A temporary URL to the invoice PDF (``GET /customerinvoices/{id}/pdf``)."""
@@ -114,14 +118,18 @@ class AsyncCustomerInvoiceExtras(AsyncCreate["CustomerInvoiceApi"]):
         return result
 
 
-class AsyncCustomerInvoiceDraftExtras(AsyncCreate["CustomerInvoiceDraftApi"]):
+class AsyncCustomerInvoiceDraftExtras(
+    AsyncCreate["CustomerInvoiceDraftApi", "CustomerInvoiceDraftApiBody"]
+):
     """Credit-note drafts and conversion to an invoice."""
 
-    async def create_credit_note(self, body: Any) -> CustomerInvoiceDraftApi:
+    async def create_credit_note(
+        self, body: CustomerInvoiceDraftApi | CustomerInvoiceDraftApiBody
+    ) -> CustomerInvoiceDraftApi:
         """Create a credit-invoice draft (``IsCreditInvoice`` true)."""
         data = to_json_object(body, "body")
         data["IsCreditInvoice"] = True
-        return await self.create(data)
+        return await self._create(data)
 
     async def convert(
         self, draft_id: Id, body: Any = None, *, params: Mapping[str, Any] | None = None

@@ -37,6 +37,37 @@ from .mixins import AsyncCreate, AsyncDelete, AsyncGet, AsyncList, AsyncResource
 from .paging import AsyncPager
 
 if TYPE_CHECKING:
+    from eaccounting_api.bodies import (
+        AccountApiBody,  # noqa: F401
+        ArticleApiBody,  # noqa: F401
+        ArticleLabelApiBody,  # noqa: F401
+        AttachmentLinkApiBody,  # noqa: F401
+        AttachmentUploadApiBody,  # noqa: F401
+        BankAccountApiBody,  # noqa: F401
+        CostCenterItemApiBody,  # noqa: F401
+        CustomerApiBody,  # noqa: F401
+        CustomerInvoiceApiBody,  # noqa: F401
+        CustomerInvoiceDraftApiBody,  # noqa: F401
+        CustomerLabelApiBody,  # noqa: F401
+        CustomerLedgerItemApiBody,  # noqa: F401
+        DeliveryMethodApiBody,  # noqa: F401
+        DeliveryTermApiBody,  # noqa: F401
+        FiscalYearApiBody,  # noqa: F401
+        MessageToPostApiBody,  # noqa: F401
+        NoteApiBody,  # noqa: F401
+        OrderApiBody,  # noqa: F401
+        PartnerResourceLinkApiBody,  # noqa: F401
+        PaymentVoucherApiBody,  # noqa: F401
+        ProjectApiBody,  # noqa: F401
+        QuoteApiBody,  # noqa: F401
+        SalesDocumentAttachmentUploadApiBody,  # noqa: F401
+        SalesPriceListApiBody,  # noqa: F401
+        SupplierApiBody,  # noqa: F401
+        SupplierInvoiceApiBody,  # noqa: F401
+        SupplierInvoiceDraftApiBody,  # noqa: F401
+        VoucherApiBody,  # noqa: F401
+        VoucherDraftApiBody,  # noqa: F401
+    )
     from eaccounting_api.models.account_api import AccountApi  # noqa: F401
     from eaccounting_api.models.account_balance_api import AccountBalanceApi  # noqa: F401
     from eaccounting_api.models.account_types_api import AccountTypesApi  # noqa: F401
@@ -172,7 +203,7 @@ __all__ = [
 class AsyncCustomers(
     AsyncList["CustomerApi"],
     AsyncGet["CustomerApi"],
-    AsyncCreate["CustomerApi"],
+    AsyncCreate["CustomerApi", "CustomerApiBody"],
     AsyncUpdate["CustomerApi"],
     AsyncDelete["CustomerApi"],
 ):
@@ -213,7 +244,7 @@ class AsyncCustomers(
 class AsyncSuppliers(
     AsyncList["SupplierApi"],
     AsyncGet["SupplierApi"],
-    AsyncCreate["SupplierApi"],
+    AsyncCreate["SupplierApi", "SupplierApiBody"],
     AsyncUpdate["SupplierApi"],
     AsyncDelete["SupplierApi"],
 ):
@@ -235,7 +266,7 @@ class AsyncSuppliers(
 class AsyncArticles(
     AsyncList["ArticleApi"],
     AsyncGet["ArticleApi"],
-    AsyncCreate["ArticleApi"],
+    AsyncCreate["ArticleApi", "ArticleApiBody"],
     AsyncUpdate["ArticleApi"],
 ):
     """``/articles`` (tag ``Articles``): list, get, create, update."""
@@ -256,7 +287,7 @@ class AsyncCustomerInvoices(
     AsyncCustomerInvoiceExtras,
     AsyncList["CustomerInvoiceApi"],
     AsyncGet["CustomerInvoiceApi"],
-    AsyncCreate["CustomerInvoiceApi"],
+    AsyncCreate["CustomerInvoiceApi", "CustomerInvoiceApiBody"],
 ):
     """``/customerinvoices`` (tag ``CustomerInvoices``): list, get, create."""
 
@@ -304,7 +335,7 @@ class AsyncCustomerInvoiceDrafts(
     AsyncCustomerInvoiceDraftExtras,
     AsyncList["CustomerInvoiceDraftApi"],
     AsyncGet["CustomerInvoiceDraftApi"],
-    AsyncCreate["CustomerInvoiceDraftApi"],
+    AsyncCreate["CustomerInvoiceDraftApi", "CustomerInvoiceDraftApiBody"],
     AsyncUpdate["CustomerInvoiceDraftApi"],
     AsyncDelete["CustomerInvoiceDraftApi"],
 ):
@@ -335,7 +366,7 @@ class AsyncSupplierInvoices(
     AsyncSupplierInvoiceExtras,
     AsyncList["SupplierInvoiceApi"],
     AsyncGet["SupplierInvoiceApi"],
-    AsyncCreate["SupplierInvoiceApi"],
+    AsyncCreate["SupplierInvoiceApi", "SupplierInvoiceApiBody"],
 ):
     """``/supplierinvoices`` (tag ``SupplierInvoices``): list, get, create."""
 
@@ -403,7 +434,7 @@ class AsyncSupplierInvoiceDrafts(
     AsyncSupplierInvoiceDraftExtras,
     AsyncList["SupplierInvoiceDraftApi"],
     AsyncGet["SupplierInvoiceDraftApi"],
-    AsyncCreate["SupplierInvoiceDraftApi"],
+    AsyncCreate["SupplierInvoiceDraftApi", "SupplierInvoiceDraftApiBody"],
     AsyncUpdate["SupplierInvoiceDraftApi"],
     AsyncDelete["SupplierInvoiceDraftApi"],
 ):
@@ -437,7 +468,9 @@ class AsyncSupplierInvoiceDrafts(
         )
 
 
-class AsyncVouchers(AsyncVoucherExtras, AsyncList["VoucherApi"], AsyncCreate["VoucherApi"]):
+class AsyncVouchers(
+    AsyncVoucherExtras, AsyncList["VoucherApi"], AsyncCreate["VoucherApi", "VoucherApiBody"]
+):
     """``/vouchers`` (tag ``Vouchers``): list, create."""
 
     path: ClassVar[str] = "/vouchers"
@@ -454,7 +487,7 @@ class AsyncVoucherDrafts(
     AsyncVoucherDraftExtras,
     AsyncList["VoucherDraftApi"],
     AsyncGet["VoucherDraftApi"],
-    AsyncCreate["VoucherDraftApi"],
+    AsyncCreate["VoucherDraftApi", "VoucherDraftApiBody"],
     AsyncUpdate["VoucherDraftApi"],
     AsyncDelete["VoucherDraftApi"],
 ):
@@ -473,7 +506,9 @@ class AsyncVoucherDrafts(
     }
 
 
-class AsyncAccounts(AsyncAccountExtras, AsyncList["AccountApi"], AsyncCreate["AccountApi"]):
+class AsyncAccounts(
+    AsyncAccountExtras, AsyncList["AccountApi"], AsyncCreate["AccountApi", "AccountApiBody"]
+):
     """``/accounts`` (tag ``Accounts``): list, create."""
 
     path: ClassVar[str] = "/accounts"
@@ -513,7 +548,7 @@ class AsyncAccountBalances(AsyncAccountBalanceExtras, AsyncResource["AccountBala
 class AsyncFiscalYears(
     AsyncList["FiscalYearApi"],
     AsyncGet["FiscalYearApi"],
-    AsyncCreate["FiscalYearApi"],
+    AsyncCreate["FiscalYearApi", "FiscalYearApiBody"],
     AsyncUpdate["FiscalYearApi"],
 ):
     """``/fiscalyears`` (tag ``FiscalYears``): list, get, create, update."""
@@ -605,7 +640,7 @@ class AsyncTermsOfPayment(AsyncList["TermsOfPaymentApi"], AsyncGet["TermsOfPayme
 class AsyncProjects(
     AsyncList["ProjectApi"],
     AsyncGet["ProjectApi"],
-    AsyncCreate["ProjectApi"],
+    AsyncCreate["ProjectApi", "ProjectApiBody"],
     AsyncUpdate["ProjectApi"],
 ):
     """``/projects`` (tag ``Projects``): list, get, create, update."""
@@ -633,7 +668,7 @@ class AsyncCostCenters(AsyncCostCenterExtras, AsyncList["CostCenterApi"]):
 
 class AsyncCostCenterItems(
     AsyncGet["CostCenterItemApi"],
-    AsyncCreate["CostCenterItemApi"],
+    AsyncCreate["CostCenterItemApi", "CostCenterItemApiBody"],
     AsyncUpdate["CostCenterItemApi"],
 ):
     """``/costcenteritems`` (tag ``CostCenterItems``): get, create, update."""
@@ -652,7 +687,7 @@ class AsyncOrders(
     AsyncOrderExtras,
     AsyncList["OrderApi"],
     AsyncGet["OrderApi"],
-    AsyncCreate["OrderApi"],
+    AsyncCreate["OrderApi", "OrderApiBody"],
     AsyncUpdate["OrderApi"],
     AsyncDelete["OrderApi"],
 ):
@@ -719,7 +754,7 @@ class AsyncQuotes(
     AsyncQuoteExtras,
     AsyncList["QuoteApi"],
     AsyncGet["QuoteApi"],
-    AsyncCreate["QuoteApi"],
+    AsyncCreate["QuoteApi", "QuoteApiBody"],
     AsyncUpdate["QuoteApi"],
     AsyncDelete["QuoteApi"],
 ):
@@ -767,7 +802,7 @@ class AsyncQuotes(
 class AsyncAttachments(
     AsyncList["Attachment"],
     AsyncGet["Attachment"],
-    AsyncCreate["Attachment"],
+    AsyncCreate["Attachment", "AttachmentUploadApiBody"],
     AsyncDelete["Attachment"],
 ):
     """``/attachments`` (tag ``Attachments``): list, get, create, delete."""
@@ -787,7 +822,7 @@ class AsyncAttachments(
 class AsyncBankAccounts(
     AsyncList["BankAccountApi"],
     AsyncGet["BankAccountApi"],
-    AsyncCreate["BankAccountApi"],
+    AsyncCreate["BankAccountApi", "BankAccountApiBody"],
     AsyncUpdate["BankAccountApi"],
     AsyncDelete["BankAccountApi"],
 ):
@@ -817,7 +852,7 @@ class AsyncBankTransactions(AsyncBankTransactionExtras, AsyncResource["BankTrans
 class AsyncCustomerLedgerItems(
     AsyncList["CustomerLedgerItemApi"],
     AsyncGet["CustomerLedgerItemApi"],
-    AsyncCreate["CustomerLedgerItemApi"],
+    AsyncCreate["CustomerLedgerItemApi", "CustomerLedgerItemApiBody"],
 ):
     """``/customerledgeritems`` (tag ``CustomerLedgerItems``): list, get, create."""
 
@@ -1010,7 +1045,7 @@ class AsyncArticleAccountCodings(
 class AsyncArticleLabels(
     AsyncList["ArticleLabelApi"],
     AsyncGet["ArticleLabelApi"],
-    AsyncCreate["ArticleLabelApi"],
+    AsyncCreate["ArticleLabelApi", "ArticleLabelApiBody"],
     AsyncUpdate["ArticleLabelApi"],
     AsyncDelete["ArticleLabelApi"],
 ):
@@ -1028,7 +1063,9 @@ class AsyncArticleLabels(
     }
 
 
-class AsyncAttachmentLinks(AsyncCreate["AttachmentLinkApi"], AsyncDelete["AttachmentLinkApi"]):
+class AsyncAttachmentLinks(
+    AsyncCreate["AttachmentLinkApi", "AttachmentLinkApiBody"], AsyncDelete["AttachmentLinkApi"]
+):
     """``/attachmentlinks`` (tag ``AttachmentLinks``): create, delete."""
 
     path: ClassVar[str] = "/attachmentlinks"
@@ -1083,7 +1120,7 @@ class AsyncCurrencies(AsyncList["CurrencyApi"]):
 class AsyncCustomerLabels(
     AsyncList["CustomerLabelApi"],
     AsyncGet["CustomerLabelApi"],
-    AsyncCreate["CustomerLabelApi"],
+    AsyncCreate["CustomerLabelApi", "CustomerLabelApiBody"],
     AsyncUpdate["CustomerLabelApi"],
     AsyncDelete["CustomerLabelApi"],
 ):
@@ -1102,7 +1139,9 @@ class AsyncCustomerLabels(
 
 
 class AsyncDeliveryMethods(
-    AsyncList["DeliveryMethodApi"], AsyncGet["DeliveryMethodApi"], AsyncCreate["DeliveryMethodApi"]
+    AsyncList["DeliveryMethodApi"],
+    AsyncGet["DeliveryMethodApi"],
+    AsyncCreate["DeliveryMethodApi", "DeliveryMethodApiBody"],
 ):
     """``/deliverymethods`` (tag ``DeliveryMethods``): list, get, create."""
 
@@ -1117,7 +1156,9 @@ class AsyncDeliveryMethods(
 
 
 class AsyncDeliveryTerms(
-    AsyncList["DeliveryTermApi"], AsyncGet["DeliveryTermApi"], AsyncCreate["DeliveryTermApi"]
+    AsyncList["DeliveryTermApi"],
+    AsyncGet["DeliveryTermApi"],
+    AsyncCreate["DeliveryTermApi", "DeliveryTermApiBody"],
 ):
     """``/deliveryterms`` (tag ``DeliveryTerms``): list, get, create."""
 
@@ -1186,7 +1227,9 @@ class AsyncInventoryItems(AsyncList["InventoryItemApi"], AsyncGet["InventoryItem
 
 
 class AsyncMessageThreads(
-    AsyncList["MessageThreadApi"], AsyncGet["MessageThreadApi"], AsyncCreate["MessageThreadApi"]
+    AsyncList["MessageThreadApi"],
+    AsyncGet["MessageThreadApi"],
+    AsyncCreate["MessageThreadApi", "MessageToPostApiBody"],
 ):
     """``/messagethreads`` (tag ``MessageThreads``): list, get, create."""
 
@@ -1253,7 +1296,10 @@ class AsyncMessageThreads(
 
 
 class AsyncNotes(
-    AsyncList["NoteApi"], AsyncGet["NoteApi"], AsyncCreate["NoteApi"], AsyncUpdate["NoteApi"]
+    AsyncList["NoteApi"],
+    AsyncGet["NoteApi"],
+    AsyncCreate["NoteApi", "NoteApiBody"],
+    AsyncUpdate["NoteApi"],
 ):
     """``/notes`` (tag ``Notes``): list, get, create, update."""
 
@@ -1271,7 +1317,7 @@ class AsyncNotes(
 class AsyncPartnerResourceLinks(
     AsyncList["PartnerResourceLinkApi"],
     AsyncGet["PartnerResourceLinkApi"],
-    AsyncCreate["PartnerResourceLinkApi"],
+    AsyncCreate["PartnerResourceLinkApi", "PartnerResourceLinkApiBody"],
     AsyncUpdate["PartnerResourceLinkApi"],
     AsyncDelete["PartnerResourceLinkApi"],
 ):
@@ -1297,7 +1343,7 @@ class AsyncPartnerResourceLinks(
     }
 
 
-class AsyncPaymentVouchers(AsyncCreate["VoucherApi"]):
+class AsyncPaymentVouchers(AsyncCreate["VoucherApi", "PaymentVoucherApiBody"]):
     """``/paymentvoucher`` (tag ``PaymentVoucher``): create."""
 
     path: ClassVar[str] = "/paymentvoucher"
@@ -1309,7 +1355,7 @@ class AsyncPaymentVouchers(AsyncCreate["VoucherApi"]):
 class AsyncQuoteDrafts(
     AsyncList["QuoteApi"],
     AsyncGet["QuoteApi"],
-    AsyncCreate["QuoteApi"],
+    AsyncCreate["QuoteApi", "QuoteApiBody"],
     AsyncUpdate["QuoteApi"],
     AsyncDelete["QuoteApi"],
 ):
@@ -1337,7 +1383,7 @@ class AsyncQuoteDrafts(
 class AsyncSalesDocumentAttachments(
     AsyncList["SalesDocumentAttachmentApi"],
     AsyncGet["SalesDocumentAttachmentApi"],
-    AsyncCreate["SalesDocumentAttachmentApi"],
+    AsyncCreate["SalesDocumentAttachmentApi", "SalesDocumentAttachmentUploadApiBody"],
 ):
     """``/salesdocumentattachments`` (tag ``SalesDocumentAttachments``): list, get, create."""
 
@@ -1461,7 +1507,7 @@ class AsyncSalesDocumentAttachments(
 class AsyncSalesPriceLists(
     AsyncList["SalesPriceListApi"],
     AsyncGet["SalesPriceListApi"],
-    AsyncCreate["SalesPriceListApi"],
+    AsyncCreate["SalesPriceListApi", "SalesPriceListApiBody"],
     AsyncUpdate["SalesPriceListApi"],
     AsyncDelete["SalesPriceListApi"],
 ):

@@ -33,6 +33,7 @@ from .mixins import Id, SyncCreate, SyncResource
 from .paging import SyncPager
 
 if TYPE_CHECKING:
+    from eaccounting_api.bodies import CustomerInvoiceApiBody, CustomerInvoiceDraftApiBody
     from eaccounting_api.models.account_api import AccountApi
     from eaccounting_api.models.account_balance_api import AccountBalanceApi
     from eaccounting_api.models.bank_transaction_api import BankTransactionApi
@@ -67,16 +68,19 @@ __all__ = [
 ]
 
 
-class CustomerInvoiceExtras(SyncCreate["CustomerInvoiceApi"]):
+class CustomerInvoiceExtras(SyncCreate["CustomerInvoiceApi", "CustomerInvoiceApiBody"]):
     """Credit notes, the PDF (as a URL or bytes), voiding and payments."""
 
     def create_credit_note(
-        self, body: Any, *, params: Mapping[str, Any] | None = None
+        self,
+        body: CustomerInvoiceApi | CustomerInvoiceApiBody,
+        *,
+        params: Mapping[str, Any] | None = None,
     ) -> CustomerInvoiceApi:
         """Create a credit invoice: ``body`` with ``IsCreditInvoice`` set to true."""
         data = to_json_object(body, "body")
         data["IsCreditInvoice"] = True
-        return self.create(data, params=params)
+        return self._create(data, params=params)
 
     def pdf_url(self, invoice_id: Id) -> InvoiceUrlApi:
         """A temporary URL to the invoice PDF (``GET /customerinvoices/{id}/pdf``)."""
@@ -116,14 +120,18 @@ class CustomerInvoiceExtras(SyncCreate["CustomerInvoiceApi"]):
         return result
 
 
-class CustomerInvoiceDraftExtras(SyncCreate["CustomerInvoiceDraftApi"]):
+class CustomerInvoiceDraftExtras(
+    SyncCreate["CustomerInvoiceDraftApi", "CustomerInvoiceDraftApiBody"]
+):
     """Credit-note drafts and conversion to an invoice."""
 
-    def create_credit_note(self, body: Any) -> CustomerInvoiceDraftApi:
+    def create_credit_note(
+        self, body: CustomerInvoiceDraftApi | CustomerInvoiceDraftApiBody
+    ) -> CustomerInvoiceDraftApi:
         """Create a credit-invoice draft (``IsCreditInvoice`` true)."""
         data = to_json_object(body, "body")
         data["IsCreditInvoice"] = True
-        return self.create(data)
+        return self._create(data)
 
     def convert(
         self, draft_id: Id, body: Any = None, *, params: Mapping[str, Any] | None = None

@@ -49,6 +49,8 @@ __all__ = [
 ]
 
 M = TypeVar("M")
+#: The create operation's typed body (``eaccounting_api.bodies.<Model>Body``).
+B = TypeVar("B")
 
 _CHANGED = (
     "changed by someone else since it was read; nothing was written (error.current holds "
@@ -327,13 +329,18 @@ class SyncGet(SyncResource[M]):
         return self._call("GET", self._item_path(id), params=params)
 
 
-class SyncCreate(SyncResource[M]):
-    def create(self, body: Any, *, params: Mapping[str, Any] | None = None) -> M:
-        """Create from a generated model or a mapping of API property names.
+class SyncCreate(SyncResource[M], Generic[M, B]):
+    def create(self, body: M | B, *, params: Mapping[str, Any] | None = None) -> M:
+        """Create from a generated model or the operation's typed body (``<Model>Body``, a
+        ``TypedDict`` with the API's property names: mypy rejects a misspelled key).
 
-        POST is not retried after an ambiguous failure unless the client was built (or
-        ``with_options``-ed) with ``retry_non_idempotent=True``.
+        Any other mapping of property names works at run time too. POST is not retried after
+        an ambiguous failure unless the client was built (or ``with_options``-ed) with
+        ``retry_non_idempotent=True``.
         """
+        return self._create(body, params=params)
+
+    def _create(self, body: Any, *, params: Mapping[str, Any] | None = None) -> M:
         payload = self._create_body(body)
         return self._parse(self._call("POST", self._collection_path(), json=payload, params=params))
 
@@ -342,7 +349,7 @@ class SyncUpdate(SyncResource[M]):
     def update(
         self,
         id: Id,
-        changes: Any = None,
+        changes: M | Mapping[str, Any] | None = None,
         *,
         params: Mapping[str, Any] | None = None,
         verify: bool = False,

@@ -39,6 +39,37 @@ from .mixins import Id, SyncCreate, SyncDelete, SyncGet, SyncList, SyncResource,
 from .paging import SyncPager
 
 if TYPE_CHECKING:
+    from eaccounting_api.bodies import (
+        AccountApiBody,  # noqa: F401
+        ArticleApiBody,  # noqa: F401
+        ArticleLabelApiBody,  # noqa: F401
+        AttachmentLinkApiBody,  # noqa: F401
+        AttachmentUploadApiBody,  # noqa: F401
+        BankAccountApiBody,  # noqa: F401
+        CostCenterItemApiBody,  # noqa: F401
+        CustomerApiBody,  # noqa: F401
+        CustomerInvoiceApiBody,  # noqa: F401
+        CustomerInvoiceDraftApiBody,  # noqa: F401
+        CustomerLabelApiBody,  # noqa: F401
+        CustomerLedgerItemApiBody,  # noqa: F401
+        DeliveryMethodApiBody,  # noqa: F401
+        DeliveryTermApiBody,  # noqa: F401
+        FiscalYearApiBody,  # noqa: F401
+        MessageToPostApiBody,  # noqa: F401
+        NoteApiBody,  # noqa: F401
+        OrderApiBody,  # noqa: F401
+        PartnerResourceLinkApiBody,  # noqa: F401
+        PaymentVoucherApiBody,  # noqa: F401
+        ProjectApiBody,  # noqa: F401
+        QuoteApiBody,  # noqa: F401
+        SalesDocumentAttachmentUploadApiBody,  # noqa: F401
+        SalesPriceListApiBody,  # noqa: F401
+        SupplierApiBody,  # noqa: F401
+        SupplierInvoiceApiBody,  # noqa: F401
+        SupplierInvoiceDraftApiBody,  # noqa: F401
+        VoucherApiBody,  # noqa: F401
+        VoucherDraftApiBody,  # noqa: F401
+    )
     from eaccounting_api.models.account_api import AccountApi  # noqa: F401
     from eaccounting_api.models.account_balance_api import AccountBalanceApi  # noqa: F401
     from eaccounting_api.models.account_types_api import AccountTypesApi  # noqa: F401
@@ -174,7 +205,7 @@ __all__ = [
 class Customers(
     SyncList["CustomerApi"],
     SyncGet["CustomerApi"],
-    SyncCreate["CustomerApi"],
+    SyncCreate["CustomerApi", "CustomerApiBody"],
     SyncUpdate["CustomerApi"],
     SyncDelete["CustomerApi"],
 ):
@@ -215,7 +246,7 @@ class Customers(
 class Suppliers(
     SyncList["SupplierApi"],
     SyncGet["SupplierApi"],
-    SyncCreate["SupplierApi"],
+    SyncCreate["SupplierApi", "SupplierApiBody"],
     SyncUpdate["SupplierApi"],
     SyncDelete["SupplierApi"],
 ):
@@ -237,7 +268,7 @@ class Suppliers(
 class Articles(
     SyncList["ArticleApi"],
     SyncGet["ArticleApi"],
-    SyncCreate["ArticleApi"],
+    SyncCreate["ArticleApi", "ArticleApiBody"],
     SyncUpdate["ArticleApi"],
 ):
     """``/articles`` (tag ``Articles``): list, get, create, update."""
@@ -258,7 +289,7 @@ class CustomerInvoices(
     CustomerInvoiceExtras,
     SyncList["CustomerInvoiceApi"],
     SyncGet["CustomerInvoiceApi"],
-    SyncCreate["CustomerInvoiceApi"],
+    SyncCreate["CustomerInvoiceApi", "CustomerInvoiceApiBody"],
 ):
     """``/customerinvoices`` (tag ``CustomerInvoices``): list, get, create."""
 
@@ -304,7 +335,7 @@ class CustomerInvoiceDrafts(
     CustomerInvoiceDraftExtras,
     SyncList["CustomerInvoiceDraftApi"],
     SyncGet["CustomerInvoiceDraftApi"],
-    SyncCreate["CustomerInvoiceDraftApi"],
+    SyncCreate["CustomerInvoiceDraftApi", "CustomerInvoiceDraftApiBody"],
     SyncUpdate["CustomerInvoiceDraftApi"],
     SyncDelete["CustomerInvoiceDraftApi"],
 ):
@@ -335,7 +366,7 @@ class SupplierInvoices(
     SupplierInvoiceExtras,
     SyncList["SupplierInvoiceApi"],
     SyncGet["SupplierInvoiceApi"],
-    SyncCreate["SupplierInvoiceApi"],
+    SyncCreate["SupplierInvoiceApi", "SupplierInvoiceApiBody"],
 ):
     """``/supplierinvoices`` (tag ``SupplierInvoices``): list, get, create."""
 
@@ -401,7 +432,7 @@ class SupplierInvoiceDrafts(
     SupplierInvoiceDraftExtras,
     SyncList["SupplierInvoiceDraftApi"],
     SyncGet["SupplierInvoiceDraftApi"],
-    SyncCreate["SupplierInvoiceDraftApi"],
+    SyncCreate["SupplierInvoiceDraftApi", "SupplierInvoiceDraftApiBody"],
     SyncUpdate["SupplierInvoiceDraftApi"],
     SyncDelete["SupplierInvoiceDraftApi"],
 ):
@@ -435,7 +466,7 @@ class SupplierInvoiceDrafts(
         )
 
 
-class Vouchers(VoucherExtras, SyncList["VoucherApi"], SyncCreate["VoucherApi"]):
+class Vouchers(VoucherExtras, SyncList["VoucherApi"], SyncCreate["VoucherApi", "VoucherApiBody"]):
     """``/vouchers`` (tag ``Vouchers``): list, create."""
 
     path: ClassVar[str] = "/vouchers"
@@ -452,7 +483,7 @@ class VoucherDrafts(
     VoucherDraftExtras,
     SyncList["VoucherDraftApi"],
     SyncGet["VoucherDraftApi"],
-    SyncCreate["VoucherDraftApi"],
+    SyncCreate["VoucherDraftApi", "VoucherDraftApiBody"],
     SyncUpdate["VoucherDraftApi"],
     SyncDelete["VoucherDraftApi"],
 ):
@@ -471,7 +502,7 @@ class VoucherDrafts(
     }
 
 
-class Accounts(AccountExtras, SyncList["AccountApi"], SyncCreate["AccountApi"]):
+class Accounts(AccountExtras, SyncList["AccountApi"], SyncCreate["AccountApi", "AccountApiBody"]):
     """``/accounts`` (tag ``Accounts``): list, create."""
 
     path: ClassVar[str] = "/accounts"
@@ -511,7 +542,7 @@ class AccountBalances(AccountBalanceExtras, SyncResource["AccountBalanceApi"]):
 class FiscalYears(
     SyncList["FiscalYearApi"],
     SyncGet["FiscalYearApi"],
-    SyncCreate["FiscalYearApi"],
+    SyncCreate["FiscalYearApi", "FiscalYearApiBody"],
     SyncUpdate["FiscalYearApi"],
 ):
     """``/fiscalyears`` (tag ``FiscalYears``): list, get, create, update."""
@@ -603,7 +634,7 @@ class TermsOfPayment(SyncList["TermsOfPaymentApi"], SyncGet["TermsOfPaymentApi"]
 class Projects(
     SyncList["ProjectApi"],
     SyncGet["ProjectApi"],
-    SyncCreate["ProjectApi"],
+    SyncCreate["ProjectApi", "ProjectApiBody"],
     SyncUpdate["ProjectApi"],
 ):
     """``/projects`` (tag ``Projects``): list, get, create, update."""
@@ -631,7 +662,7 @@ class CostCenters(CostCenterExtras, SyncList["CostCenterApi"]):
 
 class CostCenterItems(
     SyncGet["CostCenterItemApi"],
-    SyncCreate["CostCenterItemApi"],
+    SyncCreate["CostCenterItemApi", "CostCenterItemApiBody"],
     SyncUpdate["CostCenterItemApi"],
 ):
     """``/costcenteritems`` (tag ``CostCenterItems``): get, create, update."""
@@ -650,7 +681,7 @@ class Orders(
     OrderExtras,
     SyncList["OrderApi"],
     SyncGet["OrderApi"],
-    SyncCreate["OrderApi"],
+    SyncCreate["OrderApi", "OrderApiBody"],
     SyncUpdate["OrderApi"],
     SyncDelete["OrderApi"],
 ):
@@ -715,7 +746,7 @@ class Quotes(
     QuoteExtras,
     SyncList["QuoteApi"],
     SyncGet["QuoteApi"],
-    SyncCreate["QuoteApi"],
+    SyncCreate["QuoteApi", "QuoteApiBody"],
     SyncUpdate["QuoteApi"],
     SyncDelete["QuoteApi"],
 ):
@@ -761,7 +792,7 @@ class Quotes(
 class Attachments(
     SyncList["Attachment"],
     SyncGet["Attachment"],
-    SyncCreate["Attachment"],
+    SyncCreate["Attachment", "AttachmentUploadApiBody"],
     SyncDelete["Attachment"],
 ):
     """``/attachments`` (tag ``Attachments``): list, get, create, delete."""
@@ -781,7 +812,7 @@ class Attachments(
 class BankAccounts(
     SyncList["BankAccountApi"],
     SyncGet["BankAccountApi"],
-    SyncCreate["BankAccountApi"],
+    SyncCreate["BankAccountApi", "BankAccountApiBody"],
     SyncUpdate["BankAccountApi"],
     SyncDelete["BankAccountApi"],
 ):
@@ -811,7 +842,7 @@ class BankTransactions(BankTransactionExtras, SyncResource["BankTransactionApi"]
 class CustomerLedgerItems(
     SyncList["CustomerLedgerItemApi"],
     SyncGet["CustomerLedgerItemApi"],
-    SyncCreate["CustomerLedgerItemApi"],
+    SyncCreate["CustomerLedgerItemApi", "CustomerLedgerItemApiBody"],
 ):
     """``/customerledgeritems`` (tag ``CustomerLedgerItems``): list, get, create."""
 
@@ -996,7 +1027,7 @@ class ArticleAccountCodings(
 class ArticleLabels(
     SyncList["ArticleLabelApi"],
     SyncGet["ArticleLabelApi"],
-    SyncCreate["ArticleLabelApi"],
+    SyncCreate["ArticleLabelApi", "ArticleLabelApiBody"],
     SyncUpdate["ArticleLabelApi"],
     SyncDelete["ArticleLabelApi"],
 ):
@@ -1014,7 +1045,9 @@ class ArticleLabels(
     }
 
 
-class AttachmentLinks(SyncCreate["AttachmentLinkApi"], SyncDelete["AttachmentLinkApi"]):
+class AttachmentLinks(
+    SyncCreate["AttachmentLinkApi", "AttachmentLinkApiBody"], SyncDelete["AttachmentLinkApi"]
+):
     """``/attachmentlinks`` (tag ``AttachmentLinks``): create, delete."""
 
     path: ClassVar[str] = "/attachmentlinks"
@@ -1067,7 +1100,7 @@ class Currencies(SyncList["CurrencyApi"]):
 class CustomerLabels(
     SyncList["CustomerLabelApi"],
     SyncGet["CustomerLabelApi"],
-    SyncCreate["CustomerLabelApi"],
+    SyncCreate["CustomerLabelApi", "CustomerLabelApiBody"],
     SyncUpdate["CustomerLabelApi"],
     SyncDelete["CustomerLabelApi"],
 ):
@@ -1086,7 +1119,9 @@ class CustomerLabels(
 
 
 class DeliveryMethods(
-    SyncList["DeliveryMethodApi"], SyncGet["DeliveryMethodApi"], SyncCreate["DeliveryMethodApi"]
+    SyncList["DeliveryMethodApi"],
+    SyncGet["DeliveryMethodApi"],
+    SyncCreate["DeliveryMethodApi", "DeliveryMethodApiBody"],
 ):
     """``/deliverymethods`` (tag ``DeliveryMethods``): list, get, create."""
 
@@ -1101,7 +1136,9 @@ class DeliveryMethods(
 
 
 class DeliveryTerms(
-    SyncList["DeliveryTermApi"], SyncGet["DeliveryTermApi"], SyncCreate["DeliveryTermApi"]
+    SyncList["DeliveryTermApi"],
+    SyncGet["DeliveryTermApi"],
+    SyncCreate["DeliveryTermApi", "DeliveryTermApiBody"],
 ):
     """``/deliveryterms`` (tag ``DeliveryTerms``): list, get, create."""
 
@@ -1168,7 +1205,9 @@ class InventoryItems(SyncList["InventoryItemApi"], SyncGet["InventoryItemApi"]):
 
 
 class MessageThreads(
-    SyncList["MessageThreadApi"], SyncGet["MessageThreadApi"], SyncCreate["MessageThreadApi"]
+    SyncList["MessageThreadApi"],
+    SyncGet["MessageThreadApi"],
+    SyncCreate["MessageThreadApi", "MessageToPostApiBody"],
 ):
     """``/messagethreads`` (tag ``MessageThreads``): list, get, create."""
 
@@ -1232,7 +1271,12 @@ class MessageThreads(
         return result
 
 
-class Notes(SyncList["NoteApi"], SyncGet["NoteApi"], SyncCreate["NoteApi"], SyncUpdate["NoteApi"]):
+class Notes(
+    SyncList["NoteApi"],
+    SyncGet["NoteApi"],
+    SyncCreate["NoteApi", "NoteApiBody"],
+    SyncUpdate["NoteApi"],
+):
     """``/notes`` (tag ``Notes``): list, get, create, update."""
 
     path: ClassVar[str] = "/notes"
@@ -1249,7 +1293,7 @@ class Notes(SyncList["NoteApi"], SyncGet["NoteApi"], SyncCreate["NoteApi"], Sync
 class PartnerResourceLinks(
     SyncList["PartnerResourceLinkApi"],
     SyncGet["PartnerResourceLinkApi"],
-    SyncCreate["PartnerResourceLinkApi"],
+    SyncCreate["PartnerResourceLinkApi", "PartnerResourceLinkApiBody"],
     SyncUpdate["PartnerResourceLinkApi"],
     SyncDelete["PartnerResourceLinkApi"],
 ):
@@ -1275,7 +1319,7 @@ class PartnerResourceLinks(
     }
 
 
-class PaymentVouchers(SyncCreate["VoucherApi"]):
+class PaymentVouchers(SyncCreate["VoucherApi", "PaymentVoucherApiBody"]):
     """``/paymentvoucher`` (tag ``PaymentVoucher``): create."""
 
     path: ClassVar[str] = "/paymentvoucher"
@@ -1287,7 +1331,7 @@ class PaymentVouchers(SyncCreate["VoucherApi"]):
 class QuoteDrafts(
     SyncList["QuoteApi"],
     SyncGet["QuoteApi"],
-    SyncCreate["QuoteApi"],
+    SyncCreate["QuoteApi", "QuoteApiBody"],
     SyncUpdate["QuoteApi"],
     SyncDelete["QuoteApi"],
 ):
@@ -1315,7 +1359,7 @@ class QuoteDrafts(
 class SalesDocumentAttachments(
     SyncList["SalesDocumentAttachmentApi"],
     SyncGet["SalesDocumentAttachmentApi"],
-    SyncCreate["SalesDocumentAttachmentApi"],
+    SyncCreate["SalesDocumentAttachmentApi", "SalesDocumentAttachmentUploadApiBody"],
 ):
     """``/salesdocumentattachments`` (tag ``SalesDocumentAttachments``): list, get, create."""
 
@@ -1439,7 +1483,7 @@ class SalesDocumentAttachments(
 class SalesPriceLists(
     SyncList["SalesPriceListApi"],
     SyncGet["SalesPriceListApi"],
-    SyncCreate["SalesPriceListApi"],
+    SyncCreate["SalesPriceListApi", "SalesPriceListApiBody"],
     SyncUpdate["SalesPriceListApi"],
     SyncDelete["SalesPriceListApi"],
 ):
