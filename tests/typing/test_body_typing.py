@@ -152,7 +152,7 @@ def test_a_misspelled_key_and_a_wrong_value_type_are_each_an_error(tmp_path: Pat
         '22: Incompatible types (expression has type "Literal[3]", TypedDict item '
         '"RotReducedInvoicingType" has type "Literal[0, 1, 2]")  [typeddict-item]',
         '23: Incompatible types (expression has type "str", TypedDict item "Quantity" has type '
-        '"Decimal | float")  [typeddict-item]',
+        '"Decimal | int")  [typeddict-item]',
         '25: Extra key "Id" for TypedDict "CustomerApiBody"  [typeddict-unknown-key]',
     ]
 
