@@ -19,7 +19,7 @@ export EACCOUNTING_SPEC ?=
 .DELETE_ON_ERROR:
 
 .PHONY: servers venv spec overlay validate generate spec-update spec-diff spec-check test lint unasync typecheck \
-        contract record bench dist clean
+        contract record bench dist clean mutation
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -114,6 +114,17 @@ TARGET ?= emulator
 record: generate
 	$(PY) -m harness --mode record --target $(TARGET) $(if $(REGION),--region $(REGION)) --report-dir reports
 
+# Mutation testing (cosmic-ray, the [mutation] extra) of the modules that hold the promises, each
+# with its own focused tests; prints the score table (docs/reliability.md). Not part of CI: slow.
+#   make mutation                    every module;   make mutation MODULES="tokens retries"
+MODULES ?=
+MUTATION_STAMP := $(VENV)/.mutation-installed
+$(MUTATION_STAMP): $(STAMP)
+	EACCOUNTING_ALLOW_UNGENERATED=1 $(BIN)/pip install --quiet -c constraints.txt -e '.[dev,mutation]'
+	touch $(MUTATION_STAMP)
+mutation: generate $(MUTATION_STAMP)
+	$(PY) scripts/mutation.py $(MODULES)
+
 bench: generate
 	$(PY) benchmarks/run.py
 
@@ -125,4 +136,4 @@ dist: generate
 	@$(PY) -c "import glob, zipfile; w = glob.glob('dist/*.whl')[0]; n = zipfile.ZipFile(w).namelist(); import os; print(f'{w}: {len(n)} files, {os.path.getsize(w)} bytes')"
 
 clean:
-	rm -rf $(GEN) dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(GEN) dist .pytest_cache .mypy_cache .ruff_cache .mutation

@@ -1,0 +1,229 @@
+"""``make mutation``: cosmic-ray over the modules that hold the library's promises.
+
+Each module is mutated with its own focused test selection (the whole suite per mutant would take
+days on two cores). The mutants are applied to a copy of the work tree in ``.mutation/tree``, never
+to the checkout itself, so editing and testing can go on while it runs. The copy is imported ahead
+of the editable install through PYTHONPATH.
+
+    python scripts/mutation.py                 # every module, then the score table
+    python scripts/mutation.py tokens retries  # only these (names from TARGETS)
+    python scripts/mutation.py --report        # the table from the last run, nothing re-run
+
+The table (Markdown) goes to stdout and ``.mutation/scores.md``; surviving mutants follow it with
+their diffs, for docs/reliability.md's list of equivalent mutants.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / ".mutation"
+TREE = WORK / "tree"
+# Per mutant: generous against a 2-core machine shared with others; a hung mutant counts as killed.
+TIMEOUT_SECONDS = 120.0
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    module: str
+    tests: tuple[str, ...]
+
+
+_TOKEN_TESTS = (
+    "tests/facade/test_tokens.py",
+    "tests/facade/test_auth.py",
+    "tests/reliability/test_tokens.py",
+    "tests/reliability/test_suite_strength.py::test_refresh_lock",
+    "tests/reliability/test_mutation_kills.py",
+)
+_RETRY_TESTS = (
+    "tests/facade/test_retries.py",
+    "tests/reliability/test_suite_strength.py::test_async_transport",
+    "tests/reliability/test_mutation_kills.py",
+)
+TARGETS = (
+    Target("tokens", "src/eaccounting/tokens.py", _TOKEN_TESTS),
+    Target("oauth", "src/eaccounting/_oauth.py", _TOKEN_TESTS),
+    Target("retries", "src/eaccounting/retries.py", _RETRY_TESTS),
+    Target("transport", "src/eaccounting/_async/transport.py", _RETRY_TESTS),
+    Target(
+        "cassettes",
+        "harness/cassettes.py",
+        ("tests/harness/test_cassettes.py", "tests/harness/test_recording.py"),
+    ),
+    Target(
+        "overlays",
+        "spec/overlays.py",
+        ("tests/pipeline/test_overlays.py", "tests/pipeline/test_exit_status.py"),
+    ),
+    Target(
+        "report",
+        "harness/report.py",
+        ("tests/harness/test_report.py", "tests/harness/test_exit_status.py"),
+    ),
+    Target("harness-main", "harness/__main__.py", ("tests/harness/test_exit_status.py",)),
+)
+
+
+def copy_tree() -> None:
+    """The committed and untracked (not ignored) files, plus generated/, into TREE."""
+    if TREE.exists():
+        shutil.rmtree(TREE)
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    ).stdout.split(b"\0")
+    for raw in listed:
+        if not raw:
+            continue
+        rel = Path(os.fsdecode(raw))
+        source = ROOT / rel
+        if source.is_file() and not rel.parts[0].startswith(".mutation"):
+            (TREE / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, TREE / rel)
+    shutil.copytree(ROOT / "generated", TREE / "generated")
+    # Tests that reach ../shared (the pinned spec) find it beside the copy too.
+    shared = WORK / "shared"
+    if not shared.exists() and (ROOT.parent / "shared").exists():
+        shared.symlink_to(ROOT.parent / "shared")
+
+
+def environment() -> dict[str, str]:
+    env = dict(os.environ)
+    paths = [str(TREE / "src"), str(TREE / "generated"), str(TREE)]
+    env["PYTHONPATH"] = os.pathsep.join([*paths, env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    env.setdefault("RELIABILITY_LOAD_SECONDS", "5")
+    return env
+
+
+def cosmic_ray(*args: str) -> None:
+    command = [sys.executable, "-m", "cosmic_ray.cli", *args]
+    subprocess.run(command, cwd=TREE, env=environment(), check=True)
+
+
+def run(target: Target) -> None:
+    config = WORK / f"{target.name}.toml"
+    database = WORK / f"{target.name}.sqlite"
+    missing = [t for t in target.tests if not (TREE / t.split("::")[0]).exists()]
+    if missing:
+        raise SystemExit(f"{target.name}: test file(s) {missing} do not exist; fix TARGETS")
+    tests = " ".join(target.tests)
+    config.write_text(
+        "[cosmic-ray]\n"
+        f'module-path = "{target.module}"\n'
+        f"timeout = {TIMEOUT_SECONDS}\n"
+        "excluded-modules = []\n"
+        f'test-command = "{sys.executable} -m pytest -x -q -p no:cacheprovider {tests}"\n'
+        "[cosmic-ray.distributor]\n"
+        'name = "local"\n',
+        encoding="utf-8",
+    )
+    database.unlink(missing_ok=True)
+    print(f"== {target.name}: {target.module} with {tests}", flush=True)
+    cosmic_ray("init", str(config), str(database))
+    cosmic_ray("baseline", str(config))
+    cosmic_ray("exec", str(config), str(database))
+
+
+@dataclass
+class Score:
+    target: Target
+    total: int
+    killed: int
+    incompetent: int
+    survivors: list[str]
+
+    @property
+    def percent(self) -> float:
+        judged = self.total - self.incompetent
+        return 100.0 * self.killed / judged if judged else 100.0
+
+
+def score(target: Target) -> Score | None:
+    database = WORK / f"{target.name}.sqlite"
+    if not database.exists():
+        return None
+    dump = subprocess.run(
+        [sys.executable, "-m", "cosmic_ray.cli", "dump", str(database)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    total = killed = incompetent = 0
+    survivors = []
+    for line in dump.splitlines():
+        item, result = json.loads(line)
+        total += 1
+        outcome = (result or {}).get("test_outcome")
+        if outcome == "killed":
+            killed += 1
+        elif outcome == "incompetent":
+            incompetent += 1
+        else:
+            mutation = item["mutations"][0]
+            where = f"{mutation['module_path']}:{mutation['start_pos'][0]}"
+            what = f"{mutation['operator_name'].removeprefix('core/')}#{mutation['occurrence']}"
+            diff = (result or {}).get("diff") or "(not run)"
+            survivors.append(f"{where} {what}\n{diff}")
+    return Score(target, total, killed, incompetent, survivors)
+
+
+def table(scores: list[Score]) -> str:
+    today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    lines = [
+        f"Measured {today} with cosmic-ray {version('cosmic-ray')} on {machine}.",
+        "",
+        "| module | tests | mutants | killed | incompetent | survived | score |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for s in scores:
+        tests = ", ".join(f"`{t}`" for t in s.target.tests)
+        lines.append(
+            f"| `{s.target.module}` | {tests} | {s.total} | {s.killed} | {s.incompetent} "
+            f"| {len(s.survivors)} | {s.percent:.1f} % |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("modules", nargs="*", help=f"any of {[t.name for t in TARGETS]}")
+    parser.add_argument("--report", action="store_true", help="only print the last run's table")
+    args = parser.parse_args(argv)
+    known = {t.name: t for t in TARGETS}
+    unknown = [m for m in args.modules if m not in known]
+    if unknown:
+        parser.error(f"unknown module(s) {unknown}; choose from {sorted(known)}")
+    chosen = [known[m] for m in args.modules] or list(TARGETS)
+    WORK.mkdir(exist_ok=True)
+    if not args.report:
+        copy_tree()
+        for target in chosen:
+            run(target)
+    scores = [s for s in (score(t) for t in TARGETS) if s is not None]
+    text = table(scores)
+    survivors = "\n".join(f"### {s.target.name}\n" + "\n".join(s.survivors) for s in scores)
+    (WORK / "scores.md").write_text(text + "\n", encoding="utf-8")
+    (WORK / "survivors.txt").write_text(survivors + "\n", encoding="utf-8")
+    print(text)
+    print(f"\nsurviving mutants with their diffs: {WORK / 'survivors.txt'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

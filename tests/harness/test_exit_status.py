@@ -1,0 +1,54 @@
+"""``python -m harness`` exits 1 when a case fails and 0 when none does (CI reads the status).
+
+The real command in a subprocess, replaying one region's committed cassettes (one example per
+operation, no negative cases, no scenarios: a few seconds) from a copy; the failing run replays
+the same copy with one recorded 200 turned into a 500.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from harness.cassettes import CASSETTES_DIR
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _contract(cassettes: Path, reports: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "harness", "--region", "se", "--no-scenarios"]
+    command += ["--examples", "1", "--negative", "0"]
+    command += ["--cassette-dir", str(cassettes), "--report-dir", str(reports)]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def _closing(result: subprocess.CompletedProcess[str]) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d+) passed, (\d+) failed(, \d+ \w+)*", result.stdout.strip())
+    assert match, result.stdout
+    return int(match[1]), int(match[2])
+
+
+def test_a_clean_replay_exits_0(tmp_path: Path) -> None:
+    shutil.copytree(CASSETTES_DIR / "se", tmp_path / "cassettes" / "se")
+    result = _contract(tmp_path / "cassettes", tmp_path / "reports")
+    assert result.returncode == 0, result.stderr[-2000:]
+    passed, failed = _closing(result)
+    assert (passed > 100, failed) == (True, 0)
+
+
+def test_a_failing_case_exits_1_and_names_it(tmp_path: Path) -> None:
+    cassettes = tmp_path / "cassettes"
+    shutil.copytree(CASSETTES_DIR / "se", cassettes / "se")
+    countries = cassettes / "se" / "countries.yaml"
+    text = countries.read_text(encoding="utf-8")
+    assert "      code: 200\n" in text
+    countries.write_text(text.replace("      code: 200\n", "      code: 500\n", 1), "utf-8")
+    result = _contract(cassettes, tmp_path / "reports")
+    assert result.returncode == 1, result.stderr[-2000:]
+    passed, failed = _closing(result)
+    assert (passed > 100, failed) == (True, 1)
+    summary = (tmp_path / "reports" / "contract.md").read_text(encoding="utf-8")
+    assert "se `list_countries` — failed: GET /countries -> 500" in summary
