@@ -19,7 +19,7 @@ export EACCOUNTING_SPEC ?=
 .DELETE_ON_ERROR:
 
 .PHONY: servers venv spec overlay validate generate spec-update spec-diff spec-check test lint unasync typecheck \
-        contract record bench dist clean mutation
+        contract record bench dist clean mutation generated-digest
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,11 @@ overlay: $(GEN)/openapi.json
 $(GEN)/eaccounting_api/openapi.json: $(GEN)/openapi.json spec/generator.yaml $(wildcard spec/templates/*)
 	$(PY) -m spec generate
 generate: $(GEN)/eaccounting_api/openapi.json
+
+# spec/generated.sha256: the committed manifest of generate's output (tests/pipeline compare it).
+# After an intended change (templates, overlays, decisions, a re-pin): make generated-digest, commit.
+generated-digest: generate
+	$(PY) -m spec.generated_digest --write
 
 # Accept a new upstream version: make spec-update EACCOUNTING_SPEC=path-or-url
 # (rewrites the whole pin: file, sha256, default_source, provenance; then `make generate`)
