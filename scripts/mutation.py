@@ -1,9 +1,10 @@
 """``make mutation``: cosmic-ray over the modules that hold the library's promises.
 
 Each module is mutated with its own focused test selection (the whole suite per mutant would take
-days on two cores). The mutants are applied to a copy of the work tree in ``.mutation/tree``, never
-to the checkout itself, so editing and testing can go on while it runs. The copy is imported ahead
-of the editable install through PYTHONPATH.
+days on two cores). The mutants are applied to a copy of the work tree (one per module, in
+``.mutation/trees/``), never to the checkout itself, so editing and testing can go on while it
+runs, and two runs can share the machine's cores. The copy is imported ahead of
+the editable install through PYTHONPATH.
 
     python scripts/mutation.py                 # every module, then the score table
     python scripts/mutation.py tokens retries  # only these (names from TARGETS)
@@ -31,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / ".mutation"
-TREE = WORK / "tree"
+TREES = WORK / "trees"
 # Per mutant: generous against a 2-core machine shared with others; a hung mutant counts as killed.
 TIMEOUT_SECONDS = 120.0
 SKIPPED_ANNOTATION = "annotation: not evaluated (from __future__ import annotations)"
@@ -67,6 +68,7 @@ _TOKEN_TESTS = (
     "tests/reliability/test_suite_strength.py",
 )
 _RETRY_TESTS = (
+    "tests/facade/test_retry_policy.py",
     "tests/facade/test_retries.py",
     "tests/reliability/test_writes.py",
 )
@@ -74,7 +76,11 @@ TARGETS = (
     Target("tokens", "src/eaccounting/tokens.py", _TOKEN_TESTS),
     Target("oauth", "src/eaccounting/_oauth.py", _TOKEN_TESTS),
     Target("retries", "src/eaccounting/retries.py", _RETRY_TESTS),
-    Target("transport", "src/eaccounting/_async/transport.py", _RETRY_TESTS),
+    Target(
+        "transport",
+        "src/eaccounting/_async/transport.py",
+        (*_RETRY_TESTS, "tests/facade/test_auth.py"),
+    ),
     Target(
         "cassettes",
         "harness/cassettes.py",
@@ -94,10 +100,10 @@ TARGETS = (
 )
 
 
-def copy_tree() -> None:
-    """The committed and untracked (not ignored) files, plus generated/, into TREE."""
-    if TREE.exists():
-        shutil.rmtree(TREE)
+def copy_tree(tree: Path) -> None:
+    """The committed and untracked (not ignored) files, plus generated/, into ``tree``."""
+    if tree.exists():
+        shutil.rmtree(tree)
     listed = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
         cwd=ROOT,
@@ -110,32 +116,35 @@ def copy_tree() -> None:
         rel = Path(os.fsdecode(raw))
         source = ROOT / rel
         if source.is_file() and not rel.parts[0].startswith(".mutation"):
-            (TREE / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, TREE / rel)
-    shutil.copytree(ROOT / "generated", TREE / "generated")
+            (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, tree / rel)
+    shutil.copytree(ROOT / "generated", tree / "generated")
     # Tests that reach ../shared (the pinned spec) find it beside the copy too.
-    shared = WORK / "shared"
+    shared = tree.parent / "shared"
     if not shared.exists() and (ROOT.parent / "shared").exists():
         shared.symlink_to(ROOT.parent / "shared")
 
 
-def environment() -> dict[str, str]:
+def environment(tree: Path) -> dict[str, str]:
     env = dict(os.environ)
-    paths = [str(TREE / "src"), str(TREE / "generated"), str(TREE)]
+    paths = [str(tree / "src"), str(tree / "generated"), str(tree)]
     env["PYTHONPATH"] = os.pathsep.join([*paths, env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     env.setdefault("RELIABILITY_LOAD_SECONDS", "5")
     return env
 
 
-def cosmic_ray(*args: str) -> None:
+def cosmic_ray(tree: Path, *args: str) -> None:
     command = [sys.executable, "-m", "cosmic_ray.cli", *args]
-    subprocess.run(command, cwd=TREE, env=environment(), check=True)
+    subprocess.run(command, cwd=tree, env=environment(tree), check=True)
 
 
 def run(target: Target) -> None:
+    """Mutate ``target`` in a tree of its own (so two runs of this script may go side by side)."""
+    tree = TREES / target.name
+    copy_tree(tree)
     config = WORK / f"{target.name}.toml"
     database = WORK / f"{target.name}.sqlite"
-    missing = [t for t in target.tests if not (TREE / t.split("::")[0]).exists()]
+    missing = [t for t in target.tests if not (tree / t.split("::")[0]).exists()]
     if missing:
         raise SystemExit(f"{target.name}: test file(s) {missing} do not exist; fix TARGETS")
     tests = " ".join(target.tests)
@@ -151,10 +160,10 @@ def run(target: Target) -> None:
     )
     database.unlink(missing_ok=True)
     print(f"== {target.name}: {target.module} with {tests}", flush=True)
-    cosmic_ray("init", str(config), str(database))
-    skip_unjudged(database, TREE / target.module)
-    cosmic_ray("baseline", str(config))
-    cosmic_ray("exec", str(config), str(database))
+    cosmic_ray(tree, "init", str(config), str(database))
+    skip_unjudged(database, tree / target.module)
+    cosmic_ray(tree, "baseline", str(config))
+    cosmic_ray(tree, "exec", str(config), str(database))
 
 
 def annotation_spans(source: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
@@ -282,7 +291,6 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [known[m] for m in args.modules] or list(TARGETS)
     WORK.mkdir(exist_ok=True)
     if not args.report:
-        copy_tree()
         for target in chosen:
             run(target)
     scores = [s for s in (score(t) for t in TARGETS) if s is not None]
