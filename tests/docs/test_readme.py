@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from .links import broken_links, local_links
+from .snippets import promises, run_block
 
 pytest.importorskip("eaccounting_api.models.customer_api")
 pytest.importorskip("uvicorn")
@@ -102,8 +103,13 @@ def test_every_python_snippet_runs_against_the_emulator(served: Any) -> None:
     namespace: dict[str, Any] = {"__name__": "readme"}
     output = io.StringIO()
     with contextlib.redirect_stdout(output):
-        for line, code in blocks:
-            exec(compile(code, f"README.md:{line}", "exec"), namespace)
+        broken = [
+            problem
+            for line, code in blocks
+            for problem in run_block(code, "README.md", line, namespace)
+        ]
+    assert broken == []
+    assert sum(promises(code) for _, code in blocks) >= 4
     printed = output.getvalue()
     assert "Emulator Sverige AB SEK" in printed
     assert "Kafferosteriet AB" in printed
@@ -133,8 +139,12 @@ def test_python_snippets_of_the_concept_pages_run(served: Any, page: str) -> Non
     assert blocks, page
     namespace: dict[str, Any] = {"__name__": f"docs_{page}"}
     with contextlib.redirect_stdout(io.StringIO()):
-        for line, code in blocks:
-            exec(compile(code, f"docs/{page}:{line}", "exec"), namespace)
+        broken = [
+            problem
+            for line, code in blocks
+            for problem in run_block(code, f"docs/{page}", line, namespace)
+        ]
+    assert broken == []
 
 
 def test_the_readme_pytest_fixture_examples_pass_under_pytest(tmp_path: Path) -> None:
