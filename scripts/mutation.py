@@ -8,6 +8,7 @@ the editable install through PYTHONPATH.
 
     python scripts/mutation.py                 # every module, then the score table
     python scripts/mutation.py tokens retries  # only these (names from TARGETS)
+    python scripts/mutation.py --survivors tokens  # re-test only the last run's survivors
     python scripts/mutation.py --report        # the table from the last run, nothing re-run
 
 The table (Markdown) goes to stdout and ``.mutation/scores.md``; surviving mutants follow it with
@@ -24,6 +25,7 @@ import os
 import platform
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -70,6 +72,7 @@ _TOKEN_TESTS = (
 _RETRY_TESTS = (
     "tests/facade/test_retry_policy.py",
     "tests/facade/test_retries.py",
+    "tests/facade/test_transport_rules.py",
     "tests/reliability/test_writes.py",
 )
 TARGETS = (
@@ -84,7 +87,11 @@ TARGETS = (
     Target(
         "cassettes",
         "harness/cassettes.py",
-        ("tests/harness/test_cassettes.py", "tests/harness/test_recording.py"),
+        (
+            "tests/harness/test_scrubbing.py",
+            "tests/harness/test_cassettes.py",
+            "tests/harness/test_recording.py",
+        ),
     ),
     Target(
         "overlays",
@@ -138,8 +145,12 @@ def cosmic_ray(tree: Path, *args: str) -> None:
     subprocess.run(command, cwd=tree, env=environment(tree), check=True)
 
 
-def run(target: Target) -> None:
-    """Mutate ``target`` in a tree of its own (so two runs of this script may go side by side)."""
+def run(target: Target, *, survivors_only: bool = False) -> None:
+    """Mutate ``target`` in a tree of its own (so two runs of this script may go side by side).
+
+    With ``survivors_only`` the last run's mutants are kept and only its survivors are tested
+    again, against the current tests (after adding tests that should kill them).
+    """
     tree = TREES / target.name
     copy_tree(tree)
     config = WORK / f"{target.name}.toml"
@@ -158,10 +169,14 @@ def run(target: Target) -> None:
         'name = "local"\n',
         encoding="utf-8",
     )
-    database.unlink(missing_ok=True)
     print(f"== {target.name}: {target.module} with {tests}", flush=True)
-    cosmic_ray(tree, "init", str(config), str(database))
-    skip_unjudged(database, tree / target.module)
+    if survivors_only and database.exists():
+        with sqlite3.connect(database) as db:
+            db.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'")
+    else:
+        database.unlink(missing_ok=True)
+        cosmic_ray(tree, "init", str(config), str(database))
+        skip_unjudged(database, tree / target.module)
     cosmic_ray(tree, "baseline", str(config))
     cosmic_ray(tree, "exec", str(config), str(database))
 
@@ -283,6 +298,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("modules", nargs="*", help=f"any of {[t.name for t in TARGETS]}")
     parser.add_argument("--report", action="store_true", help="only print the last run's table")
+    parser.add_argument(
+        "--survivors", action="store_true", help="re-test only the last run's surviving mutants"
+    )
     args = parser.parse_args(argv)
     known = {t.name: t for t in TARGETS}
     unknown = [m for m in args.modules if m not in known]
@@ -292,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     WORK.mkdir(exist_ok=True)
     if not args.report:
         for target in chosen:
-            run(target)
+            run(target, survivors_only=args.survivors)
     scores = [s for s in (score(t) for t in TARGETS) if s is not None]
     text = table(scores)
     survivors = "\n".join(f"### {s.target.name}\n" + "\n".join(s.survivors) for s in scores)
