@@ -6,15 +6,18 @@ every transport failure counts as one attempt, a quota wait under a second is st
 
 from __future__ import annotations
 
+import logging
 import random
+import re
 
 import httpx
 import pytest
 
-from eaccounting import APIConnectionError, BadRequestError, RetryPolicy
+from eaccounting import APIConnectionError, BadRequestError, MemoryTokenStore, RetryPolicy
 from eaccounting.ratelimit import RateLimiter
 
-from .conftest import make_client, visma_error
+from .conftest import fresh_token, make_client, visma_error
+from .fake_identity import CLIENT_ID, CLIENT_SECRET, FakeVisma
 
 
 class _Clock:
@@ -72,3 +75,74 @@ def test_a_quota_wait_under_a_second_is_waited(flavour: str) -> None:
     client.request("GET", "/customers")
     client.request("GET", "/customers")
     assert sleeps.calls == [0.75]  # the 0.5 s window plus the margin
+
+
+def test_a_401_after_a_retry_still_refreshes_once(flavour: str) -> None:
+    fake = FakeVisma()
+    api_calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/connect/token":
+            return fake.handler(request)
+        api_calls.append(request.headers["Authorization"])
+        if len(api_calls) == 1:
+            return visma_error(503, 5001, "down")  # attempt 0: retried
+        if len(api_calls) == 2:
+            return visma_error(401, 4005, "AuthorizationException")  # attempt 1: refresh
+        return httpx.Response(200, json={"ok": True})
+
+    store = MemoryTokenStore(fresh_token())
+    client, _ = make_client(
+        handler,
+        access_token=None,
+        token_store=store,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+    )
+    assert client.request("GET", "/customers").json() == {"ok": True}
+    assert api_calls == ["Bearer access-0", "Bearer access-0", "Bearer access-1"]
+    assert fake.refresh_calls == 1
+
+
+def test_each_attempt_is_logged_at_debug_level(
+    flavour: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    statuses = iter([503, 200])
+    client, _ = make_client(lambda r: httpx.Response(next(statuses), json={}))
+    with caplog.at_level(logging.DEBUG, logger="eaccounting"):
+        client.request("GET", "/customers")
+    attempts = [r.getMessage() for r in caplog.records if " -> " in r.getMessage()]
+    assert [re.sub(r"\(\d+\.\d ms\)", "(ms)", m) for m in attempts] == [
+        "GET https://visma.test/v2/customers -> 503 (ms)",
+        "GET https://visma.test/v2/customers -> 200 (ms)",
+    ]
+
+
+class _Closing(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Answers 200 and remembers whether it was closed."""
+
+    def __init__(self) -> None:
+        self.closed = 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={})
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={})
+
+    def close(self) -> None:
+        self.closed += 1
+
+    async def aclose(self) -> None:
+        self.closed += 1
+
+
+def test_only_the_root_client_closes_the_transport(flavour: str) -> None:
+    inner = _Closing()
+    client, _ = make_client(lambda r: httpx.Response(200), transport=inner)
+    clone = client.with_options(max_retries=0)
+    clone.request("GET", "/customers")
+    clone.close() if flavour == "sync" else clone.aclose()
+    assert inner.closed == 0
+    client.close() if flavour == "sync" else client.aclose()
+    assert inner.closed == 1
