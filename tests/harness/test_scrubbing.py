@@ -78,3 +78,18 @@ def test_a_secret_line_is_reported_cut_at_120_characters(tmp_path: Path) -> None
 @pytest.mark.parametrize("mode", ["replay", "record"])
 def test_the_two_modes_and_their_record_modes(mode: str) -> None:
     assert make_vcr(mode, "se").record_mode == {"replay": "none", "record": "all"}[mode]
+
+
+def test_compressed_bodies_are_recorded_decoded() -> None:
+    # Stored as text, so find_secrets can read every body it scans.
+    assert make_vcr("record", "se").decode_compressed_response is True
+
+
+def test_only_json_bodies_are_parsed() -> None:
+    _, before_response = _hooks()
+    text = b"access_token=abc&refresh_token=def"  # a form body: scanned, not rewritten
+    assert before_response(_response(text))["body"]["string"] == text
+    listed = json.dumps([{"refresh_token": "r"}]).encode()
+    assert json.loads(before_response(_response(listed))["body"]["string"]) == [
+        {"refresh_token": "<scrubbed>"}
+    ]
