@@ -45,6 +45,7 @@ PYTEST_OPTIONS = (
     "-o addopts=--import-mode=importlib"
 )
 SKIPPED_OPERATOR = "operator outside the set used here"
+SKIPPED_SCOPE = "outside the promise's scope"
 # cosmic-ray replaces each binary operator by ten others and each comparison by seven. Left out:
 # arithmetic turned into shifts, powers, modulo, floor division or bit operations (a test that
 # tells + from - tells it from << too, and they only multiply the count), and == / < turned into
@@ -61,6 +62,9 @@ class Target:
     name: str
     module: str
     tests: tuple[str, ...]
+    #: Top-level functions/classes holding the promise (empty: the whole module). Mutants
+    #: elsewhere (e.g. rendering the Markdown report) are skipped and not scored.
+    scope: tuple[str, ...] = ()
 
 
 _TOKEN_TESTS = (
@@ -97,11 +101,13 @@ TARGETS = (
         "overlays",
         "spec/overlays.py",
         ("tests/pipeline/test_overlays.py", "tests/pipeline/test_exit_status.py"),
+        scope=("ActionResult", "OverlayReport", "_kind", "apply_documents"),
     ),
     Target(
         "report",
         "harness/report.py",
         ("tests/harness/test_report.py", "tests/harness/test_exit_status.py"),
+        scope=("Status", "Cell", "Matrix"),
     ),
     Target("harness-main", "harness/__main__.py", ("tests/harness/test_exit_status.py",)),
 )
@@ -176,7 +182,7 @@ def run(target: Target, *, survivors_only: bool = False) -> None:
     else:
         database.unlink(missing_ok=True)
         cosmic_ray(tree, "init", str(config), str(database))
-        skip_unjudged(database, tree / target.module)
+        skip_unjudged(database, tree / target.module, target.scope)
     cosmic_ray(tree, "baseline", str(config))
     cosmic_ray(tree, "exec", str(config), str(database))
 
@@ -200,7 +206,22 @@ def annotation_spans(source: str) -> list[tuple[tuple[int, int], tuple[int, int]
     return spans
 
 
-def skip_unjudged(database: Path, module: Path) -> None:
+def scope_lines(source: str, names: tuple[str, ...]) -> set[int]:
+    """The lines of the top-level definitions ``names`` (decorators included)."""
+    lines: set[int] = set()
+    found = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if node.name in names:
+                found.add(node.name)
+                first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+                lines.update(range(first, (node.end_lineno or node.lineno) + 1))
+    if set(names) - found:
+        raise SystemExit(f"scope names {sorted(set(names) - found)} are not defined: fix TARGETS")
+    return lines
+
+
+def skip_unjudged(database: Path, module: Path, scope: tuple[str, ...] = ()) -> None:
     """Mark as skipped the mutants of EXCLUDED_OPERATORS and those inside annotations.
 
     Under ``from __future__ import annotations`` annotations are never evaluated, so every
@@ -212,6 +233,7 @@ def skip_unjudged(database: Path, module: Path) -> None:
     source = module.read_text(encoding="utf-8")
     assert "from __future__ import annotations" in source, f"{module}: annotations evaluated"
     spans = annotation_spans(source)
+    in_scope = scope_lines(source, scope) if scope else None
     with use_db(str(database), WorkDB.Mode.open) as db:
         for item in list(db.pending_work_items):
             mutation = item.mutations[0]
@@ -219,6 +241,8 @@ def skip_unjudged(database: Path, module: Path) -> None:
             reason = None
             if EXCLUDED_OPERATORS.fullmatch(mutation.operator_name):
                 reason = SKIPPED_OPERATOR
+            elif in_scope is not None and start[0] not in in_scope:
+                reason = SKIPPED_SCOPE
             elif any(low <= start < high for low, high in spans):
                 reason = SKIPPED_ANNOTATION
             if reason is not None:
@@ -258,7 +282,7 @@ def score(target: Target) -> Score | None:
         item, result = json.loads(line)
         total += 1
         outcome = (result or {}).get("test_outcome")
-        if (result or {}).get("output") == SKIPPED_OPERATOR:
+        if (result or {}).get("output") in (SKIPPED_OPERATOR, SKIPPED_SCOPE):
             total -= 1
         elif (result or {}).get("output") == SKIPPED_ANNOTATION:
             annotations += 1
