@@ -7,6 +7,7 @@ the same copy with one recorded 200 turned into a 500.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -52,3 +53,15 @@ def test_a_failing_case_exits_1_and_names_it(tmp_path: Path) -> None:
     assert (passed > 100, failed) == (True, 1)
     summary = (tmp_path / "reports" / "contract.md").read_text(encoding="utf-8")
     assert "se `list_countries` — failed: GET /countries -> 500" in summary
+
+
+def test_a_target_that_cannot_run_exits_2_naming_what_is_missing(tmp_path: Path) -> None:
+    # 2, not 1: nothing was checked, so CI must not read it as "the contract failed".
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EACCOUNTING_")}
+    command = [sys.executable, "-m", "harness", "--target", "sandbox", "--mode", "live"]
+    command += ["--region", "se", "--report-dir", str(tmp_path / "reports")]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "contract: the sandbox target needs EACCOUNTING_CLIENT_ID" in result.stderr
+    assert result.stdout == ""
+    assert not (tmp_path / "reports").exists()
