@@ -68,6 +68,7 @@ class Target:
 
 
 _TOKEN_TESTS = (
+    "tests/facade/test_token_values.py",
     "tests/facade/test_tokens.py",
     "tests/facade/test_auth.py",
     "tests/reliability/test_tokens.py",
@@ -100,7 +101,11 @@ TARGETS = (
     Target(
         "overlays",
         "spec/overlays.py",
-        ("tests/pipeline/test_overlays.py", "tests/pipeline/test_exit_status.py"),
+        (
+            "tests/pipeline/test_overlay_strictness.py",
+            "tests/pipeline/test_overlays.py",
+            "tests/pipeline/test_exit_status.py",
+        ),
         scope=("ActionResult", "OverlayReport", "_kind", "apply_documents"),
     ),
     Target(

@@ -65,3 +65,15 @@ def test_a_target_that_cannot_run_exits_2_naming_what_is_missing(tmp_path: Path)
     assert "contract: the sandbox target needs EACCOUNTING_CLIENT_ID" in result.stderr
     assert result.stdout == ""
     assert not (tmp_path / "reports").exists()
+
+
+def test_importing_the_entry_module_runs_nothing() -> None:
+    # Only `python -m harness` runs the contract; an import (docs, tests) must not exit.
+    result = subprocess.run(
+        [sys.executable, "-c", "import harness.__main__ as m; print(m.main.__name__)"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert (result.returncode, result.stdout) == (0, "main\n")

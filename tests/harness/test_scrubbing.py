@@ -34,12 +34,16 @@ def _hooks() -> tuple[Any, Any]:
 
 def test_token_fields_are_scrubbed_and_the_length_follows() -> None:
     _, before_response = _hooks()
-    body = json.dumps({"access_token": "eyJ-secret-value", "expires_in": 3600}).encode()
-    response = _response(body, **{"Content-Length": str(len(body)), "Date": "Wed", "X-Keep": "1"})
-    scrubbed = before_response(response)
-    new_body = scrubbed["body"]["string"]
-    assert json.loads(new_body) == {"access_token": "<scrubbed>", "expires_in": 3600}
-    assert scrubbed["headers"] == {"Content-Length": [str(len(new_body))], "X-Keep": ["1"]}
+    for secret in ("eyJ-secret-value", "0123456789", "~~~~"):  # sorting before/after "<scrubbed>"
+        body = json.dumps({"access_token": secret, "expires_in": 3600}).encode()
+        headers = {"Content-Length": str(len(body)), "Date": "Wed", "Cache-Control": "no-store"}
+        scrubbed = before_response(_response(body, **headers))
+        new_body = scrubbed["body"]["string"]
+        assert json.loads(new_body) == {"access_token": "<scrubbed>", "expires_in": 3600}
+        assert scrubbed["headers"] == {
+            "Content-Length": [str(len(new_body))],
+            "Cache-Control": ["no-store"],
+        }
 
 
 def test_a_body_without_secrets_is_kept_byte_for_byte() -> None:
@@ -87,6 +91,8 @@ def test_compressed_bodies_are_recorded_decoded() -> None:
 
 def test_only_json_bodies_are_parsed() -> None:
     _, before_response = _hooks()
+    binary = b"%PDF-1.7\xff\xfe\x00"  # not UTF-8: a decode and re-encode would change it
+    assert before_response(_response(binary))["body"]["string"] == binary
     text = b"access_token=abc&refresh_token=def"  # a form body: scanned, not rewritten
     assert before_response(_response(text))["body"]["string"] == text
     listed = json.dumps([{"refresh_token": "r"}]).encode()

@@ -1,0 +1,33 @@
+"""Token.from_dict fills what a token endpoint leaves out, the way docs/auth.md says."""
+
+from __future__ import annotations
+
+import pytest
+
+from eaccounting import Token
+from eaccounting import tokens as tokens_module
+
+
+def test_defaults_for_a_minimal_endpoint_response(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tokens_module.time, "time", lambda: 1_000.0)
+    token = Token.from_dict({"access_token": "a"})
+    assert (token.expires_at, token.token_type, token.scope, token.refresh_token) == (
+        4_600.0,
+        "Bearer",
+        "",
+        None,
+    )
+
+
+def test_given_values_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tokens_module.time, "time", lambda: 1_000.0)
+    token = Token.from_dict(
+        {"access_token": "a", "expires_in": 60, "token_type": "bearer", "scope": "ea:api"}
+    )
+    assert (token.expires_at, token.token_type, token.scope) == (1_060.0, "bearer", "ea:api")
+    assert Token.from_dict({"access_token": "a", "expires_at": 5, "expires_in": 60}).expires_at == 5
+
+
+@pytest.mark.parametrize(("now", "expected"), [(89.0, False), (90.0, True), (91.0, True)])
+def test_expires_within_counts_the_boundary_as_expired(now: float, expected: bool) -> None:
+    assert Token("a", "r", expires_at=100.0).expires_within(10, now=now) is expected
