@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from eaccounting import Token
+from eaccounting import FileTokenStore, MemoryTokenStore, Token, TokenStore
 from eaccounting import tokens as tokens_module
 
 
@@ -31,3 +33,15 @@ def test_given_values_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(("now", "expected"), [(89.0, False), (90.0, True), (91.0, True)])
 def test_expires_within_counts_the_boundary_as_expired(now: float, expected: bool) -> None:
     assert Token("a", "r", expires_at=100.0).expires_within(10, now=now) is expected
+
+
+def test_stores_satisfy_the_protocol_at_run_time(tmp_path: Path) -> None:
+    assert isinstance(MemoryTokenStore(), TokenStore)
+    assert isinstance(FileTokenStore(tmp_path / "t.json"), TokenStore)
+    assert not isinstance(object(), TokenStore)
+
+
+def test_the_file_store_creates_missing_folders(tmp_path: Path) -> None:
+    store = FileTokenStore(tmp_path / "a" / "b" / "token.json")
+    store.save(Token("a", "r", expires_at=1.0))
+    assert store.load() == Token("a", "r", expires_at=1.0)

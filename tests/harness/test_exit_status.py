@@ -77,3 +77,19 @@ def test_importing_the_entry_module_runs_nothing() -> None:
         timeout=300,
     )
     assert (result.returncode, result.stdout) == (0, "main\n")
+
+
+def test_a_recording_removes_and_names_orphan_cassettes(tmp_path: Path) -> None:
+    cassettes = tmp_path / "cassettes"
+    (cassettes / "se").mkdir(parents=True)
+    (cassettes / "se" / "retired_endpoint.yaml").write_text("interactions: []\n")
+    command = [sys.executable, "-m", "harness", "--mode", "record", "--region", "se"]
+    command += ["--no-scenarios", "--examples", "1", "--negative", "0"]
+    command += ["--cassette-dir", str(cassettes), "--report-dir", str(tmp_path / "reports")]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "removed orphan cassette (no operation uses it): se/retired_endpoint.yaml" in (
+        " ".join(result.stderr.split())
+    )
+    assert not (cassettes / "se" / "retired_endpoint.yaml").exists()
+    assert (cassettes / "se" / "countries.yaml").is_file()

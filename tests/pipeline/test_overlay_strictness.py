@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -53,3 +54,10 @@ def test_counts_per_file_count_only_actions_that_matched() -> None:
         "1.yaml: 2/3 actions matched",
         "2.yaml: 1/1 actions matched",
     ]
+
+
+def test_action_results_cannot_be_altered_after_the_fact() -> None:
+    overlay = _overlay({"target": "$.paths", "description": "r", "update": {"x": 1}})
+    (result,) = apply_documents({"paths": {}}, [("x.yaml", overlay)])[1].results
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.matches = 0  # type: ignore[misc]
