@@ -69,6 +69,7 @@ class Target:
 
 _TOKEN_TESTS = (
     "tests/facade/test_token_values.py",
+    "tests/facade/test_token_state.py",
     "tests/facade/test_tokens.py",
     "tests/facade/test_auth.py",
     "tests/reliability/test_tokens.py",
