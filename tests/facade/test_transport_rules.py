@@ -107,15 +107,50 @@ def test_a_401_after_a_retry_still_refreshes_once(flavour: str) -> None:
 def test_each_attempt_is_logged_at_debug_level(
     flavour: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    statuses = iter([503, 200])
-    client, _ = make_client(lambda r: httpx.Response(next(statuses), json={}))
+    outcomes = iter(["drop", 503, 200])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        outcome = next(outcomes)
+        if outcome == "drop":
+            raise httpx.ReadError("reset", request=request)
+        return httpx.Response(int(outcome), json={})
+
+    client, _ = make_client(handler)
     with caplog.at_level(logging.DEBUG, logger="eaccounting"):
         client.request("GET", "/customers")
     attempts = [r.getMessage() for r in caplog.records if " -> " in r.getMessage()]
     assert [re.sub(r"\(\d+\.\d ms\)", "(ms)", m) for m in attempts] == [
+        "GET https://visma.test/v2/customers -> ReadError (ms)",
         "GET https://visma.test/v2/customers -> 503 (ms)",
         "GET https://visma.test/v2/customers -> 200 (ms)",
     ]
+
+
+def test_only_a_401_asks_for_a_new_token(flavour: str) -> None:
+    fake = FakeVisma()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/connect/token":
+            return fake.handler(request)
+        return visma_error(400, 4000, "bad")
+
+    client, _ = make_client(
+        handler,
+        access_token=None,
+        token_store=MemoryTokenStore(fresh_token()),
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+    )
+    with pytest.raises(BadRequestError):
+        client.request("GET", "/customers")
+    assert fake.refresh_calls == 0
+
+
+@pytest.mark.parametrize("status", [200, 204, 301, 304, 399])
+def test_every_status_below_400_is_returned_as_it_is(flavour: str, status: int) -> None:
+    client, sleeps = make_client(lambda r: httpx.Response(status, json={}))
+    assert client.request("GET", "/customers").status_code == status
+    assert sleeps.calls == []
 
 
 class _Closing(httpx.BaseTransport, httpx.AsyncBaseTransport):
