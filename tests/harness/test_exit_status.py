@@ -38,6 +38,7 @@ def test_a_clean_replay_exits_0(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     passed, failed = _closing(result)
     assert (passed > 100, failed) == (True, 0)
+    assert "## Stateful scenarios" not in (tmp_path / "reports" / "contract.md").read_text("utf-8")
 
 
 def test_a_failing_case_exits_1_and_names_it(tmp_path: Path) -> None:
@@ -93,3 +94,13 @@ def test_a_recording_removes_and_names_orphan_cassettes(tmp_path: Path) -> None:
     )
     assert not (cassettes / "se" / "retired_endpoint.yaml").exists()
     assert (cassettes / "se" / "countries.yaml").is_file()
+
+
+def test_the_defaults_replay_every_region_against_the_emulator() -> None:
+    from harness.__main__ import parse_args
+
+    args = parse_args([])
+    assert (args.region, args.target, args.mode) == (None, "emulator", "replay")
+    assert (args.examples, args.negative, args.no_scenarios) == (3, 2, False)
+    assert args.report_dir == Path("reports")
+    assert args.cassette_dir == CASSETTES_DIR
