@@ -45,3 +45,17 @@ def test_the_file_store_creates_missing_folders(tmp_path: Path) -> None:
     store = FileTokenStore(tmp_path / "a" / "b" / "token.json")
     store.save(Token("a", "r", expires_at=1.0))
     assert store.load() == Token("a", "r", expires_at=1.0)
+
+
+def test_the_memory_store_repr_says_whether_it_holds_a_token() -> None:
+    store = MemoryTokenStore()
+    assert repr(store) == "MemoryTokenStore(has_token=False)"
+    store.save(Token("a", "r", expires_at=1.0))
+    assert repr(store) == "MemoryTokenStore(has_token=True)"
+
+
+def test_the_refresh_lock_creates_missing_folders(tmp_path: Path) -> None:
+    store = FileTokenStore(tmp_path / "a" / "b" / "token.json")
+    assert store.try_lock() is True
+    store.unlock()
+    assert (tmp_path / "a" / "b" / "token.json.lock").is_file()
