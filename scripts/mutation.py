@@ -58,6 +58,146 @@ EXCLUDED_OPERATORS = re.compile(
 
 
 @dataclass(frozen=True)
+class Equivalent:
+    """A surviving mutant no test can kill, found by module, operator and the line it changes."""
+
+    target: str
+    operator: str  # without "core/", e.g. "ReplaceBinaryOperator_BitOr_Add"
+    line: str  # the original line, stripped
+    reason: str
+
+
+_KEYWORD_STAR = "a `*` in a signature turned into `/`: every caller passes the argument by keyword"
+_DISJOINT = "the flags are distinct bits, so `|`, `+` and `^` give the same number"
+_NON_POSIX = "the branch for platforms without fcntl; it cannot run on Linux"
+EQUIVALENTS = (
+    Equivalent(
+        "retries",
+        "ReplaceBinaryOperator_Mul_Div",
+        "def may_retry_method(self, method: str, *, sent: bool) -> bool:",
+        _KEYWORD_STAR,
+    ),
+    Equivalent(
+        "tokens",
+        "ReplaceBinaryOperator_Mul_Div",
+        "def expires_within(self, seconds: float, *, now: float | None = None) -> bool:",
+        _KEYWORD_STAR,
+    ),
+    *(
+        Equivalent("tokens", f"ReplaceBinaryOperator_BitOr_{op}", line, _DISJOINT)
+        for op in ("Add", "BitXor")
+        for line in (
+            "fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)",
+            "fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)",
+        )
+    ),
+    Equivalent("tokens", "ReplaceTrueWithFalse", "return True", _NON_POSIX),
+    Equivalent(
+        "tokens",
+        "ExceptionReplacer",
+        "except ImportError:  # pragma: no cover - non-POSIX",
+        _NON_POSIX,
+    ),
+    Equivalent(
+        "transport",
+        "ReplaceBinaryOperator_Mul_Div",
+        "self, inner: httpx.AsyncBaseTransport, pipeline: Pipeline, *, owns_inner: bool = True",
+        _KEYWORD_STAR,
+    ),
+    Equivalent(
+        "transport",
+        "ReplaceTrueWithFalse",
+        "self, inner: httpx.AsyncBaseTransport, pipeline: Pipeline, *, owns_inner: bool = True",
+        "the default is never used: the one caller (the client) always passes owns_inner",
+    ),
+    Equivalent(
+        "transport",
+        "ReplaceComparisonOperator_NotEq_Lt",
+        "and reauthorized_at != attempt",
+        "reauthorized_at is only ever set to the current attempt, which only grows: != is <",
+    ),
+    *(
+        Equivalent(
+            "transport",
+            op,
+            "reauthorized_at = -1",
+            "any value below the first attempt (0) means 'not yet': -2 and ~1 (= -2) too",
+        )
+        for op in ("NumberReplacer", "ReplaceUnaryOperator_USub_Invert")
+    ),
+    Equivalent(
+        "transport",
+        "ReplaceComparisonOperator_Gt_NotEq",
+        "if wait > 0:",
+        "the limiter's reserve() never returns a negative wait, so > 0 is != 0",
+    ),
+    Equivalent(
+        "transport",
+        "NumberReplacer",
+        "debug = logger.isEnabledFor(10)",
+        "isEnabledFor(11) differs from isEnabledFor(10) only for a custom level 11 (the 9 "
+        "variant is killed)",
+    ),
+    Equivalent(
+        "cassettes",
+        "ReplaceComparisonOperator_Eq_GtE",
+        'record_mode="none" if mode == "replay" else "all",',
+        'only "replay" and "record" get here, and "record" < "replay"',
+    ),
+    Equivalent(
+        "overlays",
+        "ReplaceComparisonOperator_Eq_LtE",
+        "return [r for r in self.results if r.matches == 0]",
+        "a match count is never negative, so == 0 is <= 0",
+    ),
+    Equivalent(
+        "overlays",
+        "ReplaceComparisonOperator_Gt_NotEq",
+        "out[r.file] = (total + 1, matched + (r.matches > 0))",
+        "a match count is never negative, so > 0 is != 0",
+    ),
+    Equivalent(
+        "harness-main",
+        "ReplaceComparisonOperator_Eq_LtE",
+        'if __name__ == "__main__":',
+        'run as `python -m harness` the name is "__main__"; imported it is "harness.__main__", '
+        'which sorts after "__main__": <= answers like ==',
+    ),
+    *(
+        Equivalent(
+            "harness-main",
+            op,
+            "elapsed = time.perf_counter() - started",
+            "the run's duration, printed for people; no verdict depends on it",
+        )
+        for op in (
+            "ReplaceBinaryOperator_Sub_Add",
+            "ReplaceBinaryOperator_Sub_Mul",
+            "ReplaceBinaryOperator_Sub_Div",
+        )
+    ),
+    *(
+        Equivalent(
+            "harness-main",
+            op,
+            line,
+            "the progress bar on stderr (not drawn without a terminal); no verdict depends on it",
+        )
+        for op, line in (
+            (
+                "ReplaceTrueWithFalse",
+                "with Progress(*columns, console=console, transient=True) as progress:",
+            ),
+            (
+                "NumberReplacer",
+                'progress.update(tasks[region], advance=1, description=f"{region} {operation}")',
+            ),
+        )
+    ),
+)
+
+
+@dataclass(frozen=True)
 class Target:
     name: str
     module: str
@@ -264,12 +404,23 @@ class Score:
     annotations: int
     killed: int
     incompetent: int
+    equivalent: list[str]
     survivors: list[str]
 
     @property
+    def judged(self) -> int:
+        return self.total - self.annotations - self.incompetent
+
+    @property
     def percent(self) -> float:
-        judged = self.total - self.annotations - self.incompetent
-        return 100.0 * self.killed / judged if judged else 100.0
+        """Killed among the mutants judged (equivalent survivors count as not killed)."""
+        return 100.0 * self.killed / self.judged if self.judged else 100.0
+
+    @property
+    def percent_killable(self) -> float:
+        """Killed among the mutants that can be killed (listed equivalents left out)."""
+        killable = self.judged - len(self.equivalent)
+        return 100.0 * self.killed / killable if killable else 100.0
 
 
 def score(target: Target) -> Score | None:
@@ -283,7 +434,8 @@ def score(target: Target) -> Score | None:
         text=True,
     ).stdout
     total = annotations = killed = incompetent = 0
-    survivors = []
+    survivors: list[str] = []
+    equivalent: list[str] = []
     for line in dump.splitlines():
         item, result = json.loads(line)
         total += 1
@@ -298,11 +450,31 @@ def score(target: Target) -> Score | None:
             incompetent += 1
         else:
             mutation = item["mutations"][0]
+            operator = mutation["operator_name"].removeprefix("core/")
             where = f"{mutation['module_path']}:{mutation['start_pos'][0]}"
-            what = f"{mutation['operator_name'].removeprefix('core/')}#{mutation['occurrence']}"
             diff = (result or {}).get("diff") or "(not run)"
-            survivors.append(f"{where} {what}\n{diff}")
-    return Score(target, total, annotations, killed, incompetent, survivors)
+            original = _original_line(diff)
+            reason = next(
+                (
+                    e.reason
+                    for e in EQUIVALENTS
+                    if (e.target, e.operator, e.line) == (target.name, operator, original)
+                ),
+                None,
+            )
+            if reason is not None and outcome == "survived":
+                equivalent.append(f"{where} {operator}: `{original}`: {reason}")
+            else:
+                survivors.append(f"{where} {operator}#{mutation['occurrence']}\n{diff}")
+    return Score(target, total, annotations, killed, incompetent, equivalent, survivors)
+
+
+def _original_line(diff: str) -> str:
+    """The line a mutant changed, as it was (the first removed line of its diff)."""
+    for line in diff.splitlines():
+        if line.startswith("-") and not line.startswith("---"):
+            return line[1:].strip()
+    return ""
 
 
 def table(scores: list[Score]) -> str:
@@ -311,16 +483,23 @@ def table(scores: list[Score]) -> str:
     lines = [
         f"Measured {today} with cosmic-ray {version('cosmic-ray')} on {machine}.",
         "",
-        "| module | tests | mutants | in annotations | killed | incompetent | survived | score |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| module | mutants | killed | equivalent | other survivors | killed of all "
+        "| killed of killable |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for s in scores:
-        tests = ", ".join(f"`{t}`" for t in s.target.tests)
+        scope = f" ({', '.join(s.target.scope)})" if s.target.scope else ""
         lines.append(
-            f"| `{s.target.module}` | {tests} | {s.total} | {s.annotations} | {s.killed} "
-            f"| {s.incompetent} "
-            f"| {len(s.survivors)} | {s.percent:.1f} % |"
+            f"| `{s.target.module}`{scope} | {s.judged} | {s.killed} | {len(s.equivalent)} "
+            f"| {len(s.survivors)} | {s.percent:.1f} % | {s.percent_killable:.1f} % |"
         )
+    lines += [
+        "",
+        "Mutants in annotations (never evaluated) and of the operators left out are not counted;",
+        "incompetent mutants (the module no longer imports) neither. Tests per module:",
+        "",
+    ]
+    lines += [f"- {s.target.name}: " + ", ".join(f"`{t}`" for t in s.target.tests) for s in scores]
     return "\n".join(lines)
 
 
@@ -343,7 +522,13 @@ def main(argv: list[str] | None = None) -> int:
             run(target, survivors_only=args.survivors)
     scores = [s for s in (score(t) for t in TARGETS) if s is not None]
     text = table(scores)
-    survivors = "\n".join(f"### {s.target.name}\n" + "\n".join(s.survivors) for s in scores)
+    survivors = "\n".join(
+        f"### {s.target.name}\nequivalent:\n"
+        + "\n".join(f"- {e}" for e in s.equivalent)
+        + "\nnot killed:\n"
+        + "\n".join(s.survivors)
+        for s in scores
+    )
     (WORK / "scores.md").write_text(text + "\n", encoding="utf-8")
     (WORK / "survivors.txt").write_text(survivors + "\n", encoding="utf-8")
     print(text)
