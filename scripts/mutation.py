@@ -252,7 +252,11 @@ TARGETS = (
     Target(
         "report",
         "harness/report.py",
-        ("tests/harness/test_report.py", "tests/harness/test_exit_status.py"),
+        (
+            "tests/harness/test_verdict.py",
+            "tests/harness/test_report.py",
+            "tests/harness/test_exit_status.py",
+        ),
         scope=("Status", "Cell", "Matrix"),
     ),
     Target("harness-main", "harness/__main__.py", ("tests/harness/test_exit_status.py",)),
