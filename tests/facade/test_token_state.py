@@ -111,3 +111,29 @@ def test_refusals_become_typed_errors_with_what_the_endpoint_said() -> None:
     )
     bare = translate_oauth_error(_AuthlibLike(None))
     assert (str(bare), bare.error) == ("token endpoint error unknown", None)  # type: ignore[attr-defined]
+
+
+def test_a_token_another_caller_refreshed_is_reused_whatever_its_value() -> None:
+    # "a-new" sorts before the stale "z-old": reuse is about being different and fresh.
+    store = MemoryTokenStore(Token("a-new", "r1", expires_at=NOW + 3600))
+    calls: list[httpx.Request] = []
+    transport = httpx.MockTransport(lambda r: calls.append(r) or httpx.Response(500))
+    assert _manager(store).refresh(transport, stale="z-old") == store.load()
+    assert calls == []
+
+
+def test_a_pair_rotated_by_another_worker_is_taken_after_invalid_grant() -> None:
+    store = MemoryTokenStore(Token("a0", "r0", expires_at=NOW - 1))
+    rotated = Token("a2", "r2", expires_at=NOW + 3600)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        store.save(rotated)  # the other worker spent r0 first and saves its pair now
+        return httpx.Response(400, json={"error": "invalid_grant"})
+
+    manager = _manager(store)
+    assert manager.refresh(httpx.MockTransport(handler), stale="a0") == rotated
+    assert manager.access_token(httpx.MockTransport(handler)) == "a2"
+
+
+def test_the_token_endpoint_timeout_defaults_to_30_seconds() -> None:
+    assert _manager(MemoryTokenStore()).timeout == 30.0
