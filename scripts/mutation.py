@@ -99,6 +99,12 @@ EQUIVALENTS = (
         _NON_POSIX,
     ),
     Equivalent(
+        "oauth",
+        "ReplaceComparisonOperator_Eq_LtE",
+        'if error == "invalid_grant" and grant == "authorization_code":',
+        'the only other grant is "refresh_token", which sorts after "authorization_code"',
+    ),
+    Equivalent(
         "transport",
         "ReplaceBinaryOperator_Mul_Div",
         "self, inner: httpx.AsyncBaseTransport, pipeline: Pipeline, *, owns_inner: bool = True",
