@@ -69,6 +69,7 @@ class Equivalent:
 
 _KEYWORD_STAR = "a `*` in a signature turned into `/`: every caller passes the argument by keyword"
 _DISJOINT = "the flags are distinct bits, so `|`, `+` and `^` give the same number"
+_ENUM_IS = "enum members are singletons: `is` and `==` answer alike"
 _NON_POSIX = "the branch for platforms without fcntl; it cannot run on Linux"
 EQUIVALENTS = (
     Equivalent(
@@ -97,6 +98,28 @@ EQUIVALENTS = (
         "ExceptionReplacer",
         "except ImportError:  # pragma: no cover - non-POSIX",
         _NON_POSIX,
+    ),
+    Equivalent("oauth", "ReplaceBinaryOperator_Mul_Div", "*,", _KEYWORD_STAR),
+    *(
+        Equivalent(
+            "report",
+            op,
+            "else SYMBOL[Status.STUB if self.status is Status.STUB else Status.PASSED]",
+            reason,
+        )
+        for op, reason in (
+            ("ReplaceComparisonOperator_Is_Eq", _ENUM_IS),
+            (
+                "ReplaceComparisonOperator_Is_GtE",
+                'Status is a str enum and no status value sorts after "stub": >= is ==',
+            ),
+        )
+    ),
+    Equivalent(
+        "report",
+        "ReplaceComparisonOperator_Is_Eq",
+        "if all(self.cell(r, o).status is Status.NOT_EXERCISED for r in self.regions)",
+        _ENUM_IS,
     ),
     Equivalent(
         "oauth",

@@ -137,3 +137,14 @@ def test_a_pair_rotated_by_another_worker_is_taken_after_invalid_grant() -> None
 
 def test_the_token_endpoint_timeout_defaults_to_30_seconds() -> None:
     assert _manager(MemoryTokenStore()).timeout == 30.0
+
+
+def test_a_code_exchanged_without_offline_access_gives_no_refresh_token() -> None:
+    store = MemoryTokenStore()
+    token = _manager(store).exchange_code(
+        _answering({"access_token": "a1", "expires_in": 60, "scope": "ea:api"}),
+        code="the-code",
+        redirect_uri="https://app.example.com/cb",
+    )
+    assert token == Token("a1", None, expires_at=NOW + 60, scope="ea:api")
+    assert store.load() == token
