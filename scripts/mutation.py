@@ -100,6 +100,12 @@ EQUIVALENTS = (
         _NON_POSIX,
     ),
     Equivalent("oauth", "ReplaceBinaryOperator_Mul_Div", "*,", _KEYWORD_STAR),
+    Equivalent(
+        "oauth",
+        "ReplaceBinaryOperator_Mul_Div",
+        "def __init__(self, message: str, *, error: str | None = None) -> None:",
+        _KEYWORD_STAR,
+    ),
     *(
         Equivalent(
             "report",
