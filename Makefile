@@ -18,8 +18,8 @@ export EACCOUNTING_SPEC ?=
 
 .DELETE_ON_ERROR:
 
-.PHONY: servers venv spec overlay validate generate spec-update spec-diff spec-check test lint unasync facade typecheck \
-        contract record bench dist clean
+.PHONY: servers venv spec overlay validate generate spec-update spec-diff spec-check test lint unasync facade \
+        typecheck contract record bench dist clean mutation generated-digest
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ $(GEN)/eaccounting_api/openapi.json: $(GEN)/openapi.json spec/generator.yaml spe
 		spec/decimal_numbers.py $(wildcard spec/templates/* spec/templates/property_templates/*)
 	$(PY) -m spec generate
 generate: $(GEN)/eaccounting_api/openapi.json
+
+# spec/generated.sha256: the committed manifest of generate's output (tests/pipeline compare it).
+# After an intended change (templates, overlays, decisions, a re-pin): make generated-digest, commit.
+generated-digest: generate
+	$(PY) -m spec.generated_digest --write
 
 # Accept a new upstream version: make spec-update EACCOUNTING_SPEC=path-or-url
 # (rewrites the whole pin: file, sha256, default_source, provenance; then `make generate`)
@@ -123,6 +128,17 @@ TARGET ?= emulator
 record: generate
 	$(PY) -m harness --mode record --target $(TARGET) $(if $(REGION),--region $(REGION)) --report-dir reports
 
+# Mutation testing (cosmic-ray, the [mutation] extra) of the modules that hold the promises, each
+# with its own focused tests; prints the score table (docs/reliability.md). Not part of CI: slow.
+#   make mutation                    every module;   make mutation MODULES="tokens retries"
+MODULES ?=
+MUTATION_STAMP := $(VENV)/.mutation-installed
+$(MUTATION_STAMP): $(STAMP)
+	EACCOUNTING_ALLOW_UNGENERATED=1 $(BIN)/pip install --quiet -c constraints.txt -e '.[dev,mutation]'
+	touch $(MUTATION_STAMP)
+mutation: generate $(MUTATION_STAMP)
+	$(PY) scripts/mutation.py $(MODULES)
+
 bench: generate
 	$(PY) benchmarks/run.py
 
@@ -134,4 +150,4 @@ dist: generate
 	@$(PY) -c "import glob, zipfile; w = glob.glob('dist/*.whl')[0]; n = zipfile.ZipFile(w).namelist(); import os; print(f'{w}: {len(n)} files, {os.path.getsize(w)} bytes')"
 
 clean:
-	rm -rf $(GEN) dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(GEN) dist .pytest_cache .mypy_cache .ruff_cache .mutation

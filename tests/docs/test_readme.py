@@ -19,6 +19,9 @@ from typing import Any
 import httpx
 import pytest
 
+from .links import broken_links, local_links
+from .snippets import promises, run_block
+
 pytest.importorskip("eaccounting_api.models.customer_api")
 pytest.importorskip("uvicorn")
 
@@ -86,17 +89,12 @@ def test_readme_has_the_sections_users_need() -> None:
     ):
         assert heading in text
     assert "make contract" in text and "make test" in text
-    for page in re.findall(r"\]\((docs/[a-z-]+\.md)\)", text):
-        assert page.startswith("docs/")
 
 
 def test_readme_links_to_existing_files() -> None:
-    text = README.read_text(encoding="utf-8")
-    written_by_others = {"docs/benchmarks.md"}  # being written by the performance work
-    for target in sorted(set(re.findall(r"\]\(((?:docs|examples)/[^)#]*)\)", text))):
-        if target in written_by_others:
-            continue  # pages other contributors are writing
-        assert (README.parent / target).exists(), target
+    """Files, folders and #anchors alike (tests/docs/test_links.py checks the docs pages)."""
+    assert len(local_links(README)) >= 20
+    assert broken_links(README) == []
 
 
 def test_every_python_snippet_runs_against_the_emulator(served: Any) -> None:
@@ -105,8 +103,13 @@ def test_every_python_snippet_runs_against_the_emulator(served: Any) -> None:
     namespace: dict[str, Any] = {"__name__": "readme"}
     output = io.StringIO()
     with contextlib.redirect_stdout(output):
-        for line, code in blocks:
-            exec(compile(code, f"README.md:{line}", "exec"), namespace)
+        broken = [
+            problem
+            for line, code in blocks
+            for problem in run_block(code, "README.md", line, namespace)
+        ]
+    assert broken == []
+    assert sum(promises(code) for _, code in blocks) >= 4
     printed = output.getvalue()
     assert "Emulator Sverige AB SEK" in printed
     assert "Kafferosteriet AB" in printed
@@ -138,8 +141,12 @@ def test_python_snippets_of_the_concept_pages_run(served: Any, page: str) -> Non
     assert blocks, page
     namespace: dict[str, Any] = {"__name__": f"docs_{page}"}
     with contextlib.redirect_stdout(io.StringIO()):
-        for line, code in blocks:
-            exec(compile(code, f"docs/{page}:{line}", "exec"), namespace)
+        broken = [
+            problem
+            for line, code in blocks
+            for problem in run_block(code, f"docs/{page}", line, namespace)
+        ]
+    assert broken == []
 
 
 def test_the_readme_pytest_fixture_examples_pass_under_pytest(tmp_path: Path) -> None:

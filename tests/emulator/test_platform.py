@@ -294,6 +294,7 @@ def test_loopback_server_over_real_http() -> None:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        assert not thread.is_alive(), "the emulator server did not stop"
 
 
 def test_handler_bugs_answer_500_with_visma_body() -> None:

@@ -117,7 +117,8 @@ def test_50_tasks_across_threads_and_event_loops_share_one_refresh() -> None:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=60)
+    assert not [t for t in threads if t.is_alive()], "a caller is stuck (deadlock?)"
     assert errors == []
     assert fake.refresh_calls == 1
     assert results == ["access-1"] * 50

@@ -187,6 +187,7 @@ def test_twenty_clients_for_a_minute_lose_nothing(figures: dict[str, Any]) -> No
             thread.start()
         for thread in threads:
             thread.join(DURATION + 120)
+        assert not [t for t in threads if t.is_alive()], "a load thread is stuck"
         elapsed = time.monotonic() - started
         during_load = Counter(statuses)
 

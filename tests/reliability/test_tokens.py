@@ -130,6 +130,7 @@ def test_fifty_callers_across_threads_and_event_loops_share_one_refresh(
         thread.start()
     for thread in threads:
         thread.join(60)
+    assert not [t for t in threads if t.is_alive()], "a caller is stuck (deadlock?)"
 
     errors = [r for r in results if isinstance(r, Exception)]
     assert not errors, errors[:3]

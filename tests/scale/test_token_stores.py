@@ -203,7 +203,8 @@ def test_workers_on_separate_machines_refresh_once(make_store: Factory) -> None:
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=60)
+    assert not [t for t in threads if t.is_alive()], "a worker is stuck (deadlock?)"
     assert emu.core.identity.token_requests["refresh_token"] == 1
     assert len(set(results)) == 1
     assert sum(m.refresh_count for m in managers) == 1
@@ -255,7 +256,8 @@ def test_invalid_grant_waits_for_the_pair_a_stalled_holder_saves(
     worker.start()
     time.sleep(0.5)  # the worker has met invalid_grant and watches the store
     stalled.save(rotated)
-    worker.join()
+    worker.join(timeout=60)
+    assert not worker.is_alive(), "the worker never saw the saved pair"
     assert got[0].access_token == rotated.access_token
     assert make_store("c").load() == rotated
 
