@@ -13,7 +13,13 @@ import re
 import httpx
 import pytest
 
-from eaccounting import APIConnectionError, BadRequestError, MemoryTokenStore, RetryPolicy
+from eaccounting import (
+    APIConnectionError,
+    BadRequestError,
+    MemoryTokenStore,
+    RetryPolicy,
+    UnexpectedRedirectError,
+)
 from eaccounting.ratelimit import RateLimiter
 
 from .conftest import fresh_token, make_client, visma_error
@@ -146,10 +152,20 @@ def test_only_a_401_asks_for_a_new_token(flavour: str) -> None:
     assert fake.refresh_calls == 0
 
 
-@pytest.mark.parametrize("status", [200, 204, 301, 304, 399])
-def test_every_status_below_400_is_returned_as_it_is(flavour: str, status: int) -> None:
+@pytest.mark.parametrize("status", [200, 204, 299])
+def test_every_success_status_is_returned_as_it_is(flavour: str, status: int) -> None:
     client, sleeps = make_client(lambda r: httpx.Response(status, json={}))
     assert client.request("GET", "/customers").status_code == status
+    assert sleeps.calls == []
+
+
+@pytest.mark.parametrize("status", [301, 304, 399])
+def test_a_3xx_is_neither_retried_nor_returned(flavour: str, status: int) -> None:
+    # The API never redirects a call (issue 16 item 7): a typed error, not a response.
+    client, sleeps = make_client(lambda r: httpx.Response(status, json={}))
+    with pytest.raises(UnexpectedRedirectError) as caught:
+        client.request("GET", "/customers")
+    assert caught.value.status == status and caught.value.location is None
     assert sleeps.calls == []
 
 
