@@ -232,12 +232,12 @@ class Crud:
 
 
 def _row(c: Company) -> dict[str, Any]:
-    return {
-        "ArticleId": c.ids["article"],
-        "Quantity": 2,
-        "IsTextRow": False,
-        "ReversedConstructionServicesVatFree": False,
-    }
+    """A quote row (QuoteRowApi and QuoteDraftRowApi have no reverse-VAT flag)."""
+    return {"ArticleId": c.ids["article"], "Quantity": 2, "IsTextRow": False}
+
+
+def _invoice_row(c: Company) -> dict[str, Any]:
+    return {**_row(c), "ReversedConstructionServicesVatFree": False}
 
 
 def _document(c: Company) -> dict[str, Any]:
@@ -245,7 +245,7 @@ def _document(c: Company) -> dict[str, Any]:
         "CustomerId": c.ids["customer"],
         "EuThirdParty": False,
         "RotReducedInvoicingType": 0,
-        "Rows": [_row(c)],
+        "Rows": [_invoice_row(c)],
     }
 
 
