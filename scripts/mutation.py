@@ -249,6 +249,10 @@ _TOKEN_TESTS = (
     "tests/facade/test_auth.py",
     "tests/reliability/test_tokens.py",
     "tests/reliability/test_suite_strength.py",
+    # Issue 16's token-store promises: no lockout, the token file, the bounded lock wait.
+    "tests/reliability/test_no_lockout.py",
+    "tests/reliability/test_token_file.py",
+    "tests/reliability/test_token_lock_wait.py",
 )
 _RETRY_TESTS = (
     "tests/facade/test_retry_policy.py",
@@ -263,7 +267,14 @@ TARGETS = (
     Target(
         "transport",
         "src/eaccounting/_async/transport.py",
-        (*_RETRY_TESTS, "tests/facade/test_auth.py"),
+        (
+            *_RETRY_TESTS,
+            "tests/facade/test_auth.py",
+            # Issue 16: the bearer stays home, the call deadline, 3xx as a typed error.
+            "tests/reliability/test_credentials_stay_home.py",
+            "tests/reliability/test_deadlines.py",
+            "tests/reliability/test_typed_failures.py",
+        ),
     ),
     Target(
         "cassettes",
