@@ -385,3 +385,84 @@ def test_a_file_seeded_with_only_a_refresh_token_loads(tmp_path: Path) -> None:
     path = tmp_path / "token.json"
     path.write_text('{"access_token": "", "refresh_token": "r", "expires_at": 0}')
     assert FileTokenStore(path).load() == Token("", "r", 0.0)
+
+
+# -- what mutation testing found untested (make mutation: tokens) ----------------------------
+
+
+def test_a_file_owned_by_a_higher_uid_is_refused_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Owner 2000, this process 1000: "another user" is any other uid, not a smaller one.
+    path = tmp_path / "token.json"
+    FileTokenStore(path).save(_token(1))
+    os.chown(path, 2000, 2000)
+    monkeypatch.setattr("eaccounting._secret_files.effective_uid", lambda: 1000)
+    with pytest.raises(TokenStoreAccessError, match="is owned by uid 2000, not by"):
+        FileTokenStore(path).check_writable()
+
+
+def test_a_token_file_not_written_yet_is_writable(tmp_path: Path) -> None:
+    store = FileTokenStore(tmp_path / "new" / "token.json")
+    store.check_writable()  # the first save is yet to come: no error
+    assert store.writable() is True
+    assert _mode(tmp_path / "new") == 0o700
+
+
+def test_a_file_that_cannot_be_inspected_is_a_typed_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "token.json"
+    FileTokenStore(path).save(_token(1))
+    real_stat = os.stat
+
+    def denied(target: object, *args: object, **kwargs: object) -> os.stat_result:
+        if str(target) == str(path):
+            raise PermissionError(13, "Permission denied")
+        return real_stat(target, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "stat", denied)
+    with pytest.raises(TokenStoreAccessError) as info:
+        FileTokenStore(path).check_writable()
+    assert str(info.value).startswith(f"cannot inspect the token file {str(path)!r} (")
+    assert isinstance(info.value.__cause__, PermissionError)
+
+
+def test_an_unreadable_file_that_cannot_be_stated_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "token.json"
+    FileTokenStore(path).save(_token(1))
+
+    def denied(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    def no_stat(target: object, *args: object, **kwargs: object) -> os.stat_result:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr("eaccounting.tokens.os.stat", no_stat)
+    with pytest.raises(TokenStoreAccessError, match="it could not be stat'ed either"):
+        FileTokenStore(path).load()
+
+
+@pytest.mark.parametrize(("link_name", "target_name"), [("z-link", "a-real"), ("a-link", "z-real")])
+def test_an_error_names_the_link_and_the_real_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, link_name: str, target_name: str
+) -> None:
+    # Whatever the names' order, a path through a link is shown with its target.
+    real = tmp_path / target_name
+    FileTokenStore(real).save(_token(1))
+    link = tmp_path / link_name
+    link.symlink_to(real)
+    monkeypatch.setattr("eaccounting._secret_files.effective_uid", lambda: 4321)
+    with pytest.raises(TokenStoreAccessError) as info:
+        FileTokenStore(link).check_writable()
+    assert str(info.value).startswith(f"token file {str(link)!r} (-> {str(real)!r}) is owned")
+
+
+def test_options_after_the_path_are_keyword_only() -> None:
+    with pytest.raises(TypeError):
+        FileTokenStore("token.json", 5.0)  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        _token(1).expires_within(60, 0.0)  # type: ignore[misc]
