@@ -95,6 +95,12 @@ EQUIVALENTS = (
     Equivalent("tokens", "ReplaceTrueWithFalse", "return True", _NON_POSIX),
     Equivalent(
         "tokens",
+        "NumberReplacer",
+        "_PROBE_BYTES = 8192",
+        "the probe's size is headroom over a ~2 KB token file: 8191 or 8193 bytes probe as well",
+    ),
+    Equivalent(
+        "tokens",
         "ExceptionReplacer",
         "except ImportError:  # pragma: no cover - non-POSIX",
         _NON_POSIX,
