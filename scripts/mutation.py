@@ -108,6 +108,12 @@ EQUIVALENTS = (
     Equivalent("oauth", "ReplaceBinaryOperator_Mul_Div", "*,", _KEYWORD_STAR),
     Equivalent(
         "oauth",
+        "ReplaceComparisonOperator_Eq_LtE",
+        'if error == "invalid_grant" and grant == "authorization_code":',
+        'the grants are "authorization_code" and "refresh_token": `<=` answers like `==` for both',
+    ),
+    Equivalent(
+        "oauth",
         "ReplaceBinaryOperator_Mul_Div",
         "def __init__(self, message: str, *, error: str | None = None) -> None:",
         _KEYWORD_STAR,

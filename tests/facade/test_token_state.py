@@ -148,3 +148,64 @@ def test_a_code_exchanged_without_offline_access_gives_no_refresh_token() -> Non
     )
     assert token == Token("a1", None, expires_at=NOW + 60, scope="ea:api")
     assert store.load() == token
+
+
+# -- what mutation testing found untested (make mutation: oauth) -----------------------------
+
+
+def test_a_lock_wait_without_any_timeout_is_sixty_seconds() -> None:
+    from eaccounting._oauth import lock_wait_of
+
+    assert lock_wait_of(None) == 60.0
+    assert lock_wait_of(httpx.Timeout(None)) == 60.0
+    assert lock_wait_of(httpx.Timeout(5.0, read=20.0)) == 20.0
+
+
+def test_the_token_endpoint_error_takes_its_error_by_keyword() -> None:
+    assert TokenEndpointError("refused", error="invalid_client").error == "invalid_client"
+    with pytest.raises(TypeError):
+        TokenEndpointError("refused", "invalid_client")  # type: ignore[misc]
+
+
+class _FailingSave(MemoryTokenStore):
+    def save(self, token: Token) -> None:
+        raise OSError(28, "No space left on device")
+
+
+def test_a_refresh_whose_save_failed_is_counted_once() -> None:
+    from eaccounting import TokenPersistenceError
+
+    store = _FailingSave(Token("a0", "r0", expires_at=NOW - 1))
+    manager = _manager(store)
+    with pytest.raises(TokenPersistenceError) as info:
+        manager.refresh(_answering({"access_token": "a1", "refresh_token": "r1"}), stale="a0")
+    assert info.value.token == Token("a1", "r1", expires_at=NOW + 3600)
+    assert manager.refresh_count == 1
+
+
+class _CheckFails(MemoryTokenStore):
+    def writable(self) -> bool:
+        raise RuntimeError("backend down")
+
+
+def test_a_store_check_that_crashes_is_a_typed_error_before_spending() -> None:
+    from eaccounting import TokenStoreAccessError
+
+    fake = FakeVisma()
+    manager = _manager(_CheckFails(Token("access-0", "refresh-0", expires_at=NOW - 1)))
+    with pytest.raises(TokenStoreAccessError, match=r"failed \(RuntimeError\); no refresh token"):
+        manager.refresh(httpx.MockTransport(fake.handler), stale="access-0")
+    assert fake.refresh_calls == 0
+
+
+@pytest.mark.parametrize("stored_refresh", ["r-old", None])
+def test_a_new_consent_supersedes_the_stored_refresh_token(stored_refresh: str | None) -> None:
+    # A pair another worker saves late must not be taken for newer than this consent.
+    store = MemoryTokenStore(Token("a-old", stored_refresh, expires_at=NOW - 1))
+    manager = _manager(store)
+    manager.exchange_code(
+        _answering({"access_token": "a1", "refresh_token": "r1", "expires_in": 60}),
+        code="the-code",
+        redirect_uri="https://app.example.com/cb",
+    )
+    assert list(manager._coordinator.superseded) == ([stored_refresh] if stored_refresh else [])
