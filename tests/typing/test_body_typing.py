@@ -7,47 +7,25 @@ interpreter of this environment, so it sees the installed ``eaccounting`` and
 
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+
+from tests.typing.user_code import check_user_code
 
 pytest.importorskip("mypy")
 pytest.importorskip("eaccounting_api.bodies")
 
 
 def mypy(tmp_path: Path, source: str) -> tuple[int, list[str]]:
-    """mypy --strict's exit code and its error lines (``line: message``) for ``source``."""
-    user = tmp_path / "user.py"
-    user.write_text(textwrap.dedent(source).lstrip())
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--no-error-summary",
-            "--hide-error-context",
-            "--no-pretty",
-            "--cache-dir",
-            str(tmp_path / ".mypy_cache"),
-            "user.py",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,  # no project config: the user's own defaults
-        check=False,
-    )
-    errors = [
-        re.sub(r"^user\.py:(\d+): error: ", r"\1: ", line)
-        for line in result.stdout.splitlines()
-        if ": error: " in line
+    """mypy --strict's exit status (0/1) and its error lines (``line: message``) for ``source``,
+    run as a user would: no project config, the packages as installed."""
+    name = "user.py"
+    errors = check_user_code(tmp_path, {name: textwrap.dedent(source).lstrip()}, repo_config=False)[
+        name
     ]
-    assert result.returncode in (0, 1), result.stdout + result.stderr
-    return result.returncode, errors
+    return (1 if errors else 0), errors
 
 
 CORRECT = """

@@ -19,13 +19,17 @@ _ERROR = re.compile(r"^(?P<file>[^:]+\.py):(?P<line>\d+): error: (?P<message>.*)
 _SUGGESTION = re.compile(r'; maybe "[^?]*"\?')
 
 
-def check_user_code(directory: Path, files: dict[str, str]) -> dict[str, list[str]]:
+def check_user_code(
+    directory: Path, files: dict[str, str], *, repo_config: bool = True
+) -> dict[str, list[str]]:
     """Write ``files`` (name → source) into ``directory``, type-check them in one mypy run.
 
     Returns every file's errors as ``"<line>: <message>  [<code>]"`` (mypy's wording, its
     name suggestions removed); a file that type-checks has ``[]``. The repository's mypy
-    settings apply (``--strict``, ``src`` and ``generated`` on the path), with a fresh cache
-    so the result does not depend on an earlier run.
+    settings apply (``--strict``, ``src`` and ``generated`` on the path), or with
+    ``repo_config=False`` a user's own defaults (run from ``directory``: only ``--strict``, the
+    packages found as installed, through their ``py.typed``). A fresh cache each time, so the
+    result does not depend on an earlier run.
     """
     paths = []
     for name, source in files.items():
@@ -45,7 +49,8 @@ def check_user_code(directory: Path, files: dict[str, str]) -> dict[str, list[st
         str(directory / ".mypy_cache"),
         *paths,
     ]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=False)
+    cwd = REPO if repo_config else directory
+    result = subprocess.run(command, capture_output=True, text=True, cwd=cwd, check=False)
     if result.returncode not in (0, 1) or result.stderr.strip():
         raise AssertionError(f"mypy did not run (exit {result.returncode}):\n{result.stderr}")
     errors: dict[str, list[str]] = {name: [] for name in files}
