@@ -94,6 +94,12 @@ EQUIVALENTS = (
     ),
     Equivalent("tokens", "ReplaceTrueWithFalse", "return True", _NON_POSIX),
     Equivalent(
+        "transport",
+        "ReplaceComparisonOperator_Lt_NotEq",
+        "if 300 <= response.status_code < 400 and not (",
+        "a status of 400 or more never gets here: the transport raised its typed error first",
+    ),
+    Equivalent(
         "tokens",
         "NumberReplacer",
         "_PROBE_BYTES = 8192",

@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from eaccounting import (
+    APIConnectionError,
     APITimeoutError,
     AsyncClient,
     Client,
@@ -221,3 +222,86 @@ def test_a_bad_call_timeout_is_refused_naming_it(value: object) -> None:
     assert str(caught.value) == (
         f"call_timeout={value!r} must be a number of seconds > 0, or None for no deadline"
     )
+
+
+# -- the deadline's edges (what mutation testing found untested: make mutation transport) ----
+
+
+class _HalfJitter(random.Random):
+    """Backoff without randomness: full jitter at its midpoint (``ceiling / 2``)."""
+
+    def random(self) -> float:
+        return 0.0
+
+
+def _policy(backoff: float) -> RetryPolicy:
+    return RetryPolicy(
+        max_retries=3, initial_backoff=backoff * 2, max_backoff=backoff * 2, rng=_HalfJitter()
+    )
+
+
+def test_a_quota_wait_longer_than_the_time_left_is_not_slept(flavour: str) -> None:
+    clock = ManualClock(0.0)
+    sleep = VirtualTime(clock)
+    limiter = SharedLimiter(clock)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        limiter.paused_until = clock.time() + 200  # another worker's 429 pauses the path
+        return httpx.Response(503)
+
+    client = _client(
+        handler,
+        call_timeout=120,
+        retry=_policy(1),
+        rate_limit=limiter,
+        sleep=sleep,
+        monotonic=clock.time,
+    )
+    with pytest.raises(APITimeoutError, match="before a 199 s quota wait"):
+        client.request("GET", "/customers")
+    assert sleep.calls == [1.0]  # the backoff; the 199 s wait was refused, not slept
+
+
+def test_a_backoff_that_ends_at_the_deadline_sends_nothing_more(flavour: str) -> None:
+    clock = ManualClock(0.0)
+    sleep = VirtualTime(clock)
+    sent: list[float] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(clock.time())
+        raise httpx.ConnectError("refused", request=request)
+
+    client = _client(
+        handler,
+        call_timeout=10,
+        retry=_policy(10),
+        rate_limit=None,
+        sleep=sleep,
+        monotonic=clock.time,
+    )
+    with pytest.raises(APITimeoutError, match="before the request was sent"):
+        client.request("GET", "/customers")
+    assert (sent, sleep.calls) == ([0.0], [10.0])
+
+
+def test_a_failure_with_time_left_but_too_little_to_retry_is_the_failure(flavour: str) -> None:
+    clock = ManualClock(0.0)
+    sleep = VirtualTime(clock)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        clock.advance(9.5)  # half a second of the call's 10 s is left when it fails
+        raise httpx.ConnectError("refused", request=request)
+
+    client = _client(
+        handler,
+        call_timeout=10,
+        retry=_policy(5),
+        rate_limit=None,
+        sleep=sleep,
+        monotonic=clock.time,
+    )
+    with pytest.raises(APIConnectionError) as caught:
+        client.request("GET", "/customers")
+    # Not a timeout: the deadline had not passed; the 5 s backoff would have crossed it.
+    assert type(caught.value) is APIConnectionError
+    assert sleep.calls == []

@@ -173,3 +173,15 @@ def test_the_location_shown_has_no_user_info_and_no_query(
     assert caught.value.location == shown
     for secret in ("hunter2", "s1gn4ture"):
         assert secret not in str(caught.value)
+
+
+@pytest.mark.parametrize("status", [301, 307])
+def test_only_a_304_answers_a_conditional_request(flavour: str, status: int) -> None:
+    # If-None-Match makes a 304 an answer; any other 3xx is still a redirect.
+    client = _client(_redirect(status))
+    with pytest.raises(UnexpectedRedirectError) as caught:
+        client.request("GET", "/customers", headers={"If-None-Match": '"v1"'})
+    assert caught.value.status == status
+    unchanged = _client(_redirect(304, None))
+    response = unchanged.request("GET", "/customers", headers={"If-None-Match": '"v1"'})
+    assert response.status_code == 304
