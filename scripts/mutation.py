@@ -93,6 +93,7 @@ EQUIVALENTS = (
         )
     ),
     Equivalent("tokens", "ReplaceTrueWithFalse", "return True", _NON_POSIX),
+    Equivalent("transport", "ReplaceBinaryOperator_Mul_Div", "*,", _KEYWORD_STAR),
     Equivalent(
         "transport",
         "ReplaceComparisonOperator_Lt_NotEq",

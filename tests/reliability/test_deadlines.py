@@ -305,3 +305,27 @@ def test_a_failure_with_time_left_but_too_little_to_retry_is_the_failure(flavour
     # Not a timeout: the deadline had not passed; the 5 s backoff would have crossed it.
     assert type(caught.value) is APIConnectionError
     assert sleep.calls == []
+
+
+def test_a_server_error_backoff_that_ends_at_the_deadline_sends_nothing_more(
+    flavour: str,
+) -> None:
+    clock = ManualClock(0.0)
+    sleep = VirtualTime(clock)
+    sent: list[float] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(clock.time())
+        return httpx.Response(503)
+
+    client = _client(
+        handler,
+        call_timeout=10,
+        retry=_policy(10),
+        rate_limit=None,
+        sleep=sleep,
+        monotonic=clock.time,
+    )
+    with pytest.raises(APITimeoutError, match="before the request was sent"):
+        client.request("GET", "/customers")
+    assert (sent, sleep.calls) == ([0.0], [10.0])

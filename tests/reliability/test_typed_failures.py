@@ -175,7 +175,7 @@ def test_the_location_shown_has_no_user_info_and_no_query(
         assert secret not in str(caught.value)
 
 
-@pytest.mark.parametrize("status", [301, 307])
+@pytest.mark.parametrize("status", [300, 301, 307])
 def test_only_a_304_answers_a_conditional_request(flavour: str, status: int) -> None:
     # If-None-Match makes a 304 an answer; any other 3xx is still a redirect.
     client = _client(_redirect(status))
