@@ -94,6 +94,15 @@ EQUIVALENTS = (
     ),
     Equivalent("tokens", "ReplaceTrueWithFalse", "return True", _NON_POSIX),
     Equivalent("transport", "ReplaceBinaryOperator_Mul_Div", "*,", _KEYWORD_STAR),
+    *(
+        Equivalent(
+            "transport",
+            operator,
+            "if 300 <= response.status_code < 400 and not (",
+            "a status of 400 or more never gets here: the transport raised its typed error first",
+        )
+        for operator in ("ReplaceComparisonOperator_Lt_LtE", "NumberReplacer")
+    ),
     Equivalent(
         "transport",
         "ReplaceComparisonOperator_Lt_NotEq",

@@ -329,3 +329,44 @@ def test_a_server_error_backoff_that_ends_at_the_deadline_sends_nothing_more(
     with pytest.raises(APITimeoutError, match="before the request was sent"):
         client.request("GET", "/customers")
     assert (sent, sleep.calls) == ([0.0], [10.0])
+
+
+def test_a_failure_exactly_at_the_deadline_is_a_timeout(flavour: str) -> None:
+    clock = ManualClock(0.0)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        clock.advance(10)  # the whole call_timeout goes by before the connection fails
+        raise httpx.ConnectError("refused", request=request)
+
+    client = _client(
+        handler,
+        call_timeout=10,
+        retry=_policy(1),
+        rate_limit=None,
+        sleep=VirtualTime(clock),
+        monotonic=clock.time,
+    )
+    with pytest.raises(APITimeoutError, match="waiting for the response"):
+        client.request("GET", "/customers")
+
+
+def test_a_quota_wait_of_exactly_the_time_left_is_slept_then_the_call_ends(flavour: str) -> None:
+    clock = ManualClock(0.0)
+    sleep = VirtualTime(clock)
+    limiter = SharedLimiter(clock)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        limiter.paused_until = clock.time() + 10  # 1 s backoff, then 9 s of pause: all that is left
+        return httpx.Response(503)
+
+    client = _client(
+        handler,
+        call_timeout=10,
+        retry=_policy(1),
+        rate_limit=limiter,
+        sleep=sleep,
+        monotonic=clock.time,
+    )
+    with pytest.raises(APITimeoutError, match="before the request was sent"):
+        client.request("GET", "/customers")
+    assert sleep.calls == [1.0, 9.0]
