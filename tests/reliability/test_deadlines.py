@@ -13,7 +13,7 @@ import asyncio
 import json
 import random
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import httpx
@@ -240,6 +240,12 @@ def _policy(backoff: float) -> RetryPolicy:
     )
 
 
+def _on_virtual_time(handler: Any, clock: ManualClock, sleep: VirtualTime, **kwargs: Any) -> Any:
+    """A client whose deadline reads ``clock`` and whose sleeps advance it (no limiter unless
+    one is given)."""
+    return _client(handler, sleep=sleep, monotonic=clock.time, **{"rate_limit": None, **kwargs})
+
+
 def test_a_quota_wait_longer_than_the_time_left_is_not_slept(flavour: str) -> None:
     clock = ManualClock(0.0)
     sleep = VirtualTime(clock)
@@ -249,36 +255,33 @@ def test_a_quota_wait_longer_than_the_time_left_is_not_slept(flavour: str) -> No
         limiter.paused_until = clock.time() + 200  # another worker's 429 pauses the path
         return httpx.Response(503)
 
-    client = _client(
-        handler,
-        call_timeout=120,
-        retry=_policy(1),
-        rate_limit=limiter,
-        sleep=sleep,
-        monotonic=clock.time,
+    client = _on_virtual_time(
+        handler, clock, sleep, call_timeout=120, retry=_policy(1), rate_limit=limiter
     )
     with pytest.raises(APITimeoutError, match="before a 199 s quota wait"):
         client.request("GET", "/customers")
     assert sleep.calls == [1.0]  # the backoff; the 199 s wait was refused, not slept
 
 
-def test_a_backoff_that_ends_at_the_deadline_sends_nothing_more(flavour: str) -> None:
+def _refused(request: httpx.Request) -> httpx.Response:
+    raise httpx.ConnectError("refused", request=request)
+
+
+@pytest.mark.parametrize(
+    "fail", [_refused, lambda request: httpx.Response(503)], ids=["connect error", "503"]
+)
+def test_a_backoff_that_ends_at_the_deadline_sends_nothing_more(
+    flavour: str, fail: Callable[[httpx.Request], httpx.Response]
+) -> None:
     clock = ManualClock(0.0)
     sleep = VirtualTime(clock)
     sent: list[float] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         sent.append(clock.time())
-        raise httpx.ConnectError("refused", request=request)
+        return fail(request)
 
-    client = _client(
-        handler,
-        call_timeout=10,
-        retry=_policy(10),
-        rate_limit=None,
-        sleep=sleep,
-        monotonic=clock.time,
-    )
+    client = _on_virtual_time(handler, clock, sleep, call_timeout=10, retry=_policy(10))
     with pytest.raises(APITimeoutError, match="before the request was sent"):
         client.request("GET", "/customers")
     assert (sent, sleep.calls) == ([0.0], [10.0])
@@ -292,43 +295,12 @@ def test_a_failure_with_time_left_but_too_little_to_retry_is_the_failure(flavour
         clock.advance(9.5)  # half a second of the call's 10 s is left when it fails
         raise httpx.ConnectError("refused", request=request)
 
-    client = _client(
-        handler,
-        call_timeout=10,
-        retry=_policy(5),
-        rate_limit=None,
-        sleep=sleep,
-        monotonic=clock.time,
-    )
+    client = _on_virtual_time(handler, clock, sleep, call_timeout=10, retry=_policy(5))
     with pytest.raises(APIConnectionError) as caught:
         client.request("GET", "/customers")
     # Not a timeout: the deadline had not passed; the 5 s backoff would have crossed it.
     assert type(caught.value) is APIConnectionError
     assert sleep.calls == []
-
-
-def test_a_server_error_backoff_that_ends_at_the_deadline_sends_nothing_more(
-    flavour: str,
-) -> None:
-    clock = ManualClock(0.0)
-    sleep = VirtualTime(clock)
-    sent: list[float] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        sent.append(clock.time())
-        return httpx.Response(503)
-
-    client = _client(
-        handler,
-        call_timeout=10,
-        retry=_policy(10),
-        rate_limit=None,
-        sleep=sleep,
-        monotonic=clock.time,
-    )
-    with pytest.raises(APITimeoutError, match="before the request was sent"):
-        client.request("GET", "/customers")
-    assert (sent, sleep.calls) == ([0.0], [10.0])
 
 
 def test_a_failure_exactly_at_the_deadline_is_a_timeout(flavour: str) -> None:
@@ -338,14 +310,7 @@ def test_a_failure_exactly_at_the_deadline_is_a_timeout(flavour: str) -> None:
         clock.advance(10)  # the whole call_timeout goes by before the connection fails
         raise httpx.ConnectError("refused", request=request)
 
-    client = _client(
-        handler,
-        call_timeout=10,
-        retry=_policy(1),
-        rate_limit=None,
-        sleep=VirtualTime(clock),
-        monotonic=clock.time,
-    )
+    client = _on_virtual_time(handler, clock, VirtualTime(clock), call_timeout=10, retry=_policy(1))
     with pytest.raises(APITimeoutError, match="waiting for the response"):
         client.request("GET", "/customers")
 
@@ -359,13 +324,8 @@ def test_a_quota_wait_of_exactly_the_time_left_is_slept_then_the_call_ends(flavo
         limiter.paused_until = clock.time() + 10  # 1 s backoff, then 9 s of pause: all that is left
         return httpx.Response(503)
 
-    client = _client(
-        handler,
-        call_timeout=10,
-        retry=_policy(1),
-        rate_limit=limiter,
-        sleep=sleep,
-        monotonic=clock.time,
+    client = _on_virtual_time(
+        handler, clock, sleep, call_timeout=10, retry=_policy(1), rate_limit=limiter
     )
     with pytest.raises(APITimeoutError, match="before the request was sent"):
         client.request("GET", "/customers")
