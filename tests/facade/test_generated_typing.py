@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-mypy_api = pytest.importorskip("mypy.api")
+from tests.typing.user_code import reveal
+
+pytest.importorskip("mypy.api")
 pytest.importorskip("eaccounting_api.models.customer_label_api")
 
 USER_CODE = """
@@ -35,15 +37,7 @@ EXPECTED = [
 
 
 def test_generated_methods_have_the_spec_types(tmp_path: Path) -> None:
-    user = tmp_path / "user.py"
-    user.write_text(USER_CODE)
-    out, err, _status = mypy_api.run(["--strict", "--no-error-summary", str(user)])
-    revealed = [
-        line.split('Revealed type is "')[1].rstrip('"')
-        for line in out.splitlines()
-        if "Revealed" in line
-    ]
-    assert revealed == EXPECTED, out + err
-    errors = [line for line in out.splitlines() if ": error:" in line]
+    revealed, errors, out = reveal(tmp_path, USER_CODE)
+    assert revealed == EXPECTED, out
     assert len(errors) == 1 and ':9: error: Argument 1 to "get" of "SyncGet"' in errors[0], out
     assert '"int"; expected "UUID | str"' in errors[0], out

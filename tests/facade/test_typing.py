@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-mypy_api = pytest.importorskip("mypy.api")
+from tests.typing.user_code import reveal
+
+pytest.importorskip("mypy.api")
 pytest.importorskip("eaccounting_api.models.customer_api")
 
 USER_CODE = """
@@ -39,9 +41,7 @@ EXPECTED = [
 
 
 def test_both_clients_give_user_code_the_same_types(tmp_path: Path) -> None:
-    user = tmp_path / "user.py"
-    user.write_text(USER_CODE)
-    out, err, _status = mypy_api.run(["--strict", "--no-error-summary", str(user)])
-    revealed = [line.split('Revealed type is "')[1].rstrip('"') for line in out.splitlines()]
-    assert revealed == EXPECTED, out + err
+    revealed, errors, out = reveal(tmp_path, USER_CODE)
+    assert revealed == EXPECTED, out
+    assert errors == [] and len(out.splitlines()) == len(revealed), out  # nothing else said
     assert "error" not in out, out

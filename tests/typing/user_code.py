@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-__all__ = ["check_user_code"]
+__all__ = ["check_user_code", "reveal"]
 
 REPO = Path(__file__).resolve().parents[2]
 _ERROR = re.compile(r"^(?P<file>[^:]+\.py):(?P<line>\d+): error: (?P<message>.*)$")
@@ -62,3 +62,20 @@ def check_user_code(
         message = _SUGGESTION.sub("", match["message"])
         errors.setdefault(name, []).append(f"{match['line']}: {message}")
     return errors
+
+
+def reveal(directory: Path, source: str) -> tuple[list[str], list[str], str]:
+    """mypy --strict (in process, the repository's settings) on one file: the types its
+    ``reveal_type`` calls show, in order; its error lines; and everything it printed."""
+    from mypy import api
+
+    user = directory / "user.py"
+    user.write_text(source, encoding="utf-8")
+    out, _err, _status = api.run(["--strict", "--no-error-summary", str(user)])
+    revealed = [
+        line.split('Revealed type is "')[1].rstrip('"')
+        for line in out.splitlines()
+        if "Revealed type is" in line
+    ]
+    errors = [line for line in out.splitlines() if ": error:" in line]
+    return revealed, errors, out
